@@ -1,0 +1,3 @@
+from ml_readiness.cli import main
+
+main()

