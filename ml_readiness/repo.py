@@ -350,15 +350,14 @@ def _safe_inside(root: Path, rel: str, notes: list[Note]) -> bool:
     current = root
     for part in rel.split("/"):
         current = current / part
-        if current.is_symlink():
-            if not _link_inside(root, current):
-                notes.append(
-                    Note(
-                        rel,
-                        "symbolic link leading outside the audited tree or dangling; not followed",
-                    )
+        if current.is_symlink() and not _link_inside(root, current):
+            notes.append(
+                Note(
+                    rel,
+                    "symbolic link leading outside the audited tree or dangling; not followed",
                 )
-                return False
+            )
+            return False
     try:
         return path.is_file() or path.is_symlink()
     except OSError:
@@ -500,5 +499,4 @@ def _git_ls_files(
 
 def iter_lines(text: str) -> Iterator[tuple[int, str]]:
     """(1-based line number, line) pairs."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        yield number, line
+    yield from enumerate(text.splitlines(), start=1)

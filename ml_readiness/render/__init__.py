@@ -6,6 +6,7 @@ imported only when their format is rendered.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import tempfile
@@ -83,8 +84,6 @@ def write_atomic(path: str, text: str) -> None:
             handle.write(text)
         os.replace(tmp, target)
     except OSError as exc:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise UsageError(f"cannot write report {path}: {exc.strerror or exc}") from None
