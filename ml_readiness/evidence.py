@@ -35,7 +35,7 @@ class Execution:
 
     @property
     def automated(self) -> bool:
-        """True when this trigger makes evidence automated (change, schedule, pipeline, platform)."""
+        """True when the trigger makes evidence automated (change/schedule/pipeline/platform)."""
         return self.trigger in ("change", "schedule", "pipeline", "platform")
 
     def to_json(self) -> dict:
