@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ml_readiness import __version__
 from ml_readiness.config import Config, Gate, check_item_ids, load_config
+from ml_readiness.errors import ConfigError
 from ml_readiness.evidence import Evidence, Finding, Hint
 from ml_readiness.facts import Facts
 from ml_readiness.registry import load_checks, load_errors
@@ -82,7 +83,7 @@ def run_audit(
     if not root.is_dir():
         repo_probe(root)  # raises the precise UsageError
     config = effective_config(root, options)
-    rubric = load_rubric(options.rubric or config.rubric)
+    rubric = load_rubric(options.rubric or _repo_rubric(root, config))
     check_item_ids(config, {i.id for i in rubric.items})
     as_of = options.as_of or dt.date.today()
     say("indexing files")
@@ -92,7 +93,7 @@ def run_audit(
         max_file_bytes=options.max_file_bytes or config.max_file_bytes or DEFAULT_MAX_FILE_BYTES,
         max_files=options.max_files or config.max_files or DEFAULT_MAX_FILES,
     )
-    facts = Facts(repo, config)
+    facts = Facts(repo, config, as_of)
     say("resolving automation")
     automation = facts.automation
     produced: dict[str, list[Evidence | Finding | Hint]] = {i.id: [] for i in rubric.items}
@@ -175,6 +176,21 @@ def run_audit(
         notes=tuple(notes_json),
         extras=extras,
     )
+
+
+def _repo_rubric(root: Path, config: Config) -> str | None:
+    """A config's rubric: a shipped name, or a path relative to the audited root (kept inside)."""
+    name = config.rubric
+    if not name or not name.endswith((".yaml", ".yml")) and "/" not in name:
+        return name
+    candidate = (root / name).resolve()
+    if root.resolve() not in candidate.parents:
+        raise ConfigError(
+            f"rubric {name!r} is outside the audited repository",
+            config.source,
+            config.lines.get("rubric"),
+        )
+    return str(candidate)
 
 
 def _relied_on(attestations: object, config: Config) -> list[str]:

@@ -216,6 +216,65 @@ def audit(
 
 
 @main.command()
+@click.argument("result_file", metavar="RESULT.json", type=click.Path(dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    "outputs",
+    multiple=True,
+    metavar="FILE",
+    help="Write the report here (format from the extension). Repeatable.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    metavar="FMT",
+    help="Format for a single -o, or for stdout without -o (default: text).",
+)
+@click.option(
+    "--baseline",
+    metavar="OLD.json",
+    type=click.Path(dir_okay=False),
+    help="Show deltas against an older saved result.",
+)
+@handle_errors
+def report(
+    result_file: str, outputs: tuple[str, ...], fmt: str | None, baseline: str | None
+) -> None:
+    """Re-render a saved JSON result without re-auditing (byte-identical to a direct render)."""
+    from ml_readiness.baseline import apply_baseline, load_result
+    from ml_readiness.render import FORMATS, check_writable, format_for, render, write_atomic
+
+    if fmt is not None and fmt not in FORMATS:
+        raise click.BadParameter(
+            f"unknown format {fmt!r} (known: {', '.join(sorted(FORMATS))})", param_hint="--format"
+        )
+    if fmt and len(outputs) > 1:
+        raise click.UsageError("--format names the format of a single -o")
+    targets = [(out, fmt or format_for(out)) for out in outputs]
+    for out, _ in targets:
+        check_writable(out)
+    result = load_result(result_file)
+    if baseline:
+        result = apply_baseline(result, load_result(baseline), False)
+    for out, out_fmt in targets:
+        write_atomic(out, render(result, out_fmt))
+    if not outputs:
+        click.echo(render(result, fmt or "text"), nl=False)
+
+
+@main.command()
+@click.argument("old", metavar="OLD.json", type=click.Path(dir_okay=False))
+@click.argument("new", metavar="NEW.json", type=click.Path(dir_okay=False))
+@handle_errors
+def diff(old: str, new: str) -> None:
+    """Print per-item, per-section and overall deltas between two saved results."""
+    from ml_readiness.baseline import diff_text, load_result
+
+    click.echo(diff_text(load_result(old), load_result(new)), nl=False)
+
+
+@main.command()
 @click.argument("item")
 @click.option("--rubric", metavar="NAME|FILE", help="Rubric to read (default ml-test-score).")
 @handle_errors

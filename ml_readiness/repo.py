@@ -158,7 +158,7 @@ class Repo:
         else:
             raw = _walk(root, notes, max_files)
             in_git = False
-        spec = pathspec.PathSpec.from_lines("gitwildmatch", excludes) if excludes else None
+        spec = pathspec.GitIgnoreSpec.from_lines(excludes) if excludes else None
         files: list[str] = []
         for rel in raw:
             if _is_vendored(rel) or (spec is not None and spec.match_file(rel)):
@@ -389,7 +389,7 @@ def _walk(root: Path, notes: list[Note], max_files: int) -> list[str]:
         if gi.is_file() and not gi.is_symlink():
             try:
                 lines = gi.read_text("utf-8", errors="replace").splitlines()
-                specs.append((rel_folder, pathspec.PathSpec.from_lines("gitwildmatch", lines)))
+                specs.append((rel_folder, pathspec.GitIgnoreSpec.from_lines(lines)))
                 pushed = True
             except (OSError, ValueError):
                 notes.append(Note(rel_folder + ".gitignore", "unreadable .gitignore"))

@@ -7,6 +7,7 @@ the import graph) are computed once with `Facts.memo`.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -37,9 +38,10 @@ DOC_SUFFIXES = (".md", ".markdown", ".rst")
 class Facts:
     """Lazily parsed, cached facts about the files of one `Repo`."""
 
-    def __init__(self, repo: Repo, config: Any = None) -> None:
+    def __init__(self, repo: Repo, config: Any = None, as_of: dt.date | None = None) -> None:
         self.repo = repo
         self.config = config
+        self.as_of = as_of or dt.date.today()  # the audit's "today" (--as-of)
         self._cache: dict[tuple[str, str], Any] = {}
         self._memo: dict[str, Any] = {}
         self._automation: AutomationMap | None = None

@@ -119,14 +119,48 @@ LineLoader.add_multi_constructor("!", _construct_unknown)
 LineLoader.add_multi_constructor("tag:", _construct_unknown)
 
 
+def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int = 0) -> int:
+    """Node count with every alias expanded (memoised by node, so shared anchors are cheap)."""
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    if depth > 500:
+        raise StructureError("YAML nested more than 500 levels; not read")
+    memo[key] = 1  # guards against recursive anchors
+    size = 1
+    if isinstance(node, yaml.SequenceNode):
+        for child in node.value:
+            size += _expanded_size(child, memo, depth + 1)
+            if size > MAX_YAML_NODES:
+                break
+    elif isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            size += _expanded_size(k, memo, depth + 1) + _expanded_size(v, memo, depth + 1)
+            if size > MAX_YAML_NODES:
+                break
+    memo[key] = size
+    return size
+
+
 def load_yaml(text: str) -> list[Any]:
-    """All documents of a YAML stream. Raises StructureError with the line on failure."""
+    """All documents of a YAML stream. Raises StructureError with the line on failure.
+
+    A document whose aliases would expand beyond MAX_YAML_NODES nodes ("billion laughs") is
+    refused before anything is constructed.
+    """
     try:
         loader = LineLoader(text)
         try:
             docs = []
-            while loader.check_data():
-                docs.append(loader.get_data())
+            while loader.check_node():
+                node = loader.get_node()
+                if node is None:
+                    continue
+                if _expanded_size(node, {}) > MAX_YAML_NODES:
+                    raise StructureError(
+                        f"YAML aliases expand beyond {MAX_YAML_NODES} nodes; not read"
+                    )
+                docs.append(loader.construct_document(node))
             return docs
         finally:
             loader.dispose()

@@ -1,0 +1,150 @@
+"""Facts: compact Python/YAML/notebook/Markdown views, parsed once, failures as notes."""
+
+from __future__ import annotations
+
+from ml_readiness.facts import Facts
+from ml_readiness.facts.python import MAIN, MODULE, extract
+from ml_readiness.facts.structured import StructureError, load_yaml
+from ml_readiness.repo import Repo
+from tests.helpers import make_repo, notebook
+
+SOURCE = """
+import numpy as np
+from sklearn.model_selection import GridSearchCV as GS
+import pytest
+
+SEED = 42
+
+def tune(model, X, y):
+    import optuna
+    search = GS(model, param_grid={"C": [1, 10]}, cv=5)
+    np.random.seed(SEED)
+    return search.fit(X, y)
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="gpu")
+def test_gpu():
+    assert 1 + 1 == 2
+
+class TestThing:
+    @pytest.mark.mlready("infra-2")
+    def test_a(self):
+        assert True
+
+if __name__ == "__main__":
+    tune(None, [], [])
+"""
+
+
+def test_python_facts_qualify_names_and_scopes():
+    pf = extract(SOURCE, "tests/test_x.py")
+    grid = pf.calls_to("sklearn.model_selection.GridSearchCV")
+    assert [(c.name, c.line, c.scope, c.kw("cv")) for c in grid] == [("GS", 10, "tune", 5)]
+    assert dict(grid[0].kwargs)["param_grid"] == (("C", (1, 10)),)
+    seed = pf.calls_to("numpy.random.seed")[0]
+    assert seed.args == ("$SEED",) and seed.scope == "tune"
+    assert [c.scope for c in pf.calls if c.name == "tune"] == [MAIN]
+    assert pf.has_main
+    imports = {(i.target, i.scope) for i in pf.imports}
+    assert ("optuna", "tune") in imports and ("numpy", MODULE) in imports
+    assert [a.name for a in pf.assigns] == ["SEED"]
+
+
+def test_python_facts_tests_markers_and_asserts():
+    pf = extract(SOURCE, "tests/test_x.py")
+    tests = {f.qualname: f for f in pf.tests()}
+    assert set(tests) == {"test_gpu", "TestThing.test_a"}
+    gpu = tests["test_gpu"].marker("skipif")
+    assert gpu.condition == "not torch.cuda.is_available()"
+    assert tests["test_gpu"].asserts == 1
+    linked = tests["TestThing.test_a"]
+    assert linked.marker("mlready").args == ("infra-2",)
+    assert (linked.asserts, linked.trivial_asserts) == (0, 1)
+    assert not extract(SOURCE, "src/x.py").tests()  # not a test module
+
+
+def test_notebook_code_lines_map_to_file_lines(tmp_path):
+    root = make_repo(
+        tmp_path / "r",
+        {
+            "nb.ipynb": notebook(
+                "import pandas as pd\n%matplotlib inline\ndf = pd.read_csv('a')",
+                "df.describe()",
+                outputs=True,
+            ),
+        },
+    )
+    facts = Facts(Repo.open(root))
+    nb = facts.notebook("nb.ipynb")
+    assert nb.code_cells == 2 and nb.has_outputs
+    pf = facts.python("nb.ipynb")
+    call = pf.calls_to("pandas.read_csv")[0]
+    lines = (root / "nb.ipynb").read_text().splitlines()
+    assert "pd.read_csv" in lines[call.line - 1]
+
+
+def test_yaml_lines_unknown_tags_and_alias_bombs():
+    doc = load_yaml("a: 1\nb:\n  - !Ref X\n  - {c: !Sub 'y'}\n")[0]
+    assert doc.line_of("b") == 2 and doc["b"][0] == "X" and doc["b"].item_lines == [3, 4]
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 9) + "]\n"
+        for i in range(9)
+    )
+    try:
+        load_yaml(bomb)
+    except StructureError as exc:
+        assert "alias" in str(exc)
+    else:  # pragma: no cover - the bound must trip
+        raise AssertionError("alias bomb was loaded")
+
+
+def test_broken_files_become_notes_and_parse_once(tmp_path):
+    root = make_repo(
+        tmp_path / "r",
+        {
+            "bad.py": "def (:\n",
+            "bad.yml": "a: [1, 2\n",
+            "deep.py": "x = " + "(" * 5000 + ")" * 5000 + "\n",
+            "ok.py": "import os\n",
+            "bad.ipynb": "{not json",
+        },
+    )
+    facts = Facts(Repo.open(root))
+    assert facts.python("bad.py") is None
+    assert facts.yaml("bad.yml") is None
+    assert facts.python("deep.py") is None
+    assert facts.python("bad.ipynb") is None
+    for _ in range(3):
+        assert facts.python("ok.py") is not None
+    assert facts.parses["ok.py"] == 1
+    notes = {n.path: n.message for n in facts.repo.notes}
+    assert notes["bad.py"] == "Python syntax error at line 1; not read"
+    assert notes["bad.yml"].startswith("invalid YAML")
+    assert notes["bad.ipynb"].startswith("invalid JSON")
+    assert "deep.py" in notes
+
+
+def test_markdown_sections_and_placeholders(tmp_path):
+    root = make_repo(
+        tmp_path / "r",
+        {
+            "README.md": """
+        # Project
+        ## Rollback
+        TODO
+        ## Deploy
+        We deploy the model behind a canary that receives ten percent of traffic for an hour,
+        then the release manager promotes it when error rates stay flat and latency holds.
+        ```
+        # not a heading
+        ```
+    """
+        },
+    )
+    md = Facts(Repo.open(root)).markdown("README.md")
+    assert [(s.title, s.line) for s in md.sections] == [
+        ("Project", 1),
+        ("Rollback", 2),
+        ("Deploy", 4),
+    ]
+    assert not md.find("rollback")[0].substantive
+    assert md.find("deploy")[0].substantive
