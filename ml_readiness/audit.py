@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ml_readiness import __version__
 from ml_readiness.config import Config, Gate, check_item_ids, load_config
-from ml_readiness.errors import ConfigError
+from ml_readiness.errors import ConfigError, RubricError
 from ml_readiness.evidence import Evidence, Finding, Hint
 from ml_readiness.facts import Facts
 from ml_readiness.registry import load_checks, load_errors
@@ -83,7 +83,17 @@ def run_audit(
     if not root.is_dir():
         repo_probe(root)  # raises the precise UsageError
     config = effective_config(root, options)
-    rubric = load_rubric(options.rubric or _repo_rubric(root, config))
+    try:
+        rubric = load_rubric(options.rubric or _repo_rubric(root, config))
+    except RubricError as exc:
+        if options.rubric or not config.rubric or "rubric not found" not in exc.message:
+            raise
+        raise ConfigError(
+            f"rubric {config.rubric!r} not found (a shipped rubric name such as "
+            "'ml-test-score', or a path inside the repository)",
+            config.source,
+            config.lines.get("rubric"),
+        ) from None
     check_item_ids(config, {i.id for i in rubric.items})
     as_of = options.as_of or dt.date.today()
     say("indexing files")

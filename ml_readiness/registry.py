@@ -89,16 +89,18 @@ def load_checks() -> list[CheckSpec]:
     if not _loaded:
         _loaded = True
         seen = set()
+        # Built-in checks first and outside the try: a broken built-in is our bug and must
+        # fail loudly, never silently drop every check from the audit.
+        importlib.import_module(BUILTIN_MODULE)
+        seen.add(BUILTIN_MODULE)
         for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
             if ep.value in seen:
                 continue
             seen.add(ep.value)
             try:
                 ep.load()
-            except Exception as exc:  # a broken plug-in is reported, never fatal
+            except Exception as exc:  # a broken third-party plug-in is reported, never fatal
                 load_errors.append((ep.name, f"{type(exc).__name__}: {exc}"))
-        if BUILTIN_MODULE not in seen:
-            importlib.import_module(BUILTIN_MODULE)
     return sorted(_REGISTRY.values(), key=lambda c: (c.items[0], c.id))
 
 

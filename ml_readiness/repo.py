@@ -344,22 +344,31 @@ def _link_inside(root: Path, path: Path) -> bool:
     return target == root or root in target.parents
 
 
+def _link_problem(root: Path, link: Path) -> str | None:
+    """Why a symbolic link must not be followed (None when it stays inside the root)."""
+    try:
+        target = link.resolve(strict=True)
+    except RuntimeError:
+        return "symbolic link loop; not followed"
+    except OSError:
+        return "dangling symbolic link; not followed"
+    if target != root and root not in target.parents:
+        return "symbolic link leading outside the audited tree; not followed"
+    return None
+
+
 def _safe_inside(root: Path, rel: str, notes: list[Note]) -> bool:
     """False (with a note) for links that leave the root, dangle or loop."""
-    path = root / rel
     current = root
     for part in rel.split("/"):
         current = current / part
-        if current.is_symlink() and not _link_inside(root, current):
-            notes.append(
-                Note(
-                    rel,
-                    "symbolic link leading outside the audited tree or dangling; not followed",
-                )
-            )
-            return False
+        if current.is_symlink():
+            problem = _link_problem(root, current)
+            if problem:
+                notes.append(Note(rel, problem))
+                return False
     try:
-        return path.is_file() or path.is_symlink()
+        return current.is_file()
     except OSError:
         return False
 
