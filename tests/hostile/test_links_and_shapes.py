@@ -61,8 +61,11 @@ def test_size_and_shape(tmp_path):
             "Makefile": "include Makefile\ninclude other.mk\n",
             "other.mk": "include Makefile\n",
             "run.sh": "#!/bin/sh\n. ./run.sh\nbash run.sh\n",
-            ".gitlab-ci.yml": "include:\n  - local: missing/template.yml\ntest:\n  script: [pytest]\n",
-            ".github/workflows/ci.yml": "on: push\njobs:\n  a:\n    uses: ./.github/workflows/gone.yml\n",
+            ".gitlab-ci.yml": (
+                "include:\n  - local: missing/template.yml\ntest:\n  script: [pytest]\n"
+            ),
+            ".github/workflows/ci.yml": "on: push\njobs:\n  a:\n"
+            "    uses: ./.github/workflows/gone.yml\n",
         },
     )
     sparse = root / "data" / "huge.csv"

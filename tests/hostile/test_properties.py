@@ -41,7 +41,8 @@ CONTENT = st.one_of(
     st.binary(max_size=200),
     st.sampled_from(
         [
-            "on: [push]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pytest\n",
+            "on: [push]\njobs:\n  t:\n    runs-on: ubuntu-latest\n"
+            "    steps:\n      - run: pytest\n",
             "import numpy as np\nnp.random.seed(0)\n",
             "def test_a():\n    assert 1\n",
             "stages:\n  train:\n    cmd: python train.py\n",
