@@ -153,6 +153,7 @@ def run_audit(
     overall = overall_of(rubric, sections)
     relied = _relied_on(attestations.values(), config)
     gate = decide_gate(config, items, sections, overall, relied, failures)
+    say("done")
     notes = sorted({(n.path, n.message) for n in repo.notes})
     notes_json = [{"path": p, "message": m} for p, m in notes] + check_notes
     notes_json += [
@@ -242,3 +243,68 @@ def _web_url(remote: str | None) -> str | None:
 
 
 __all__ = ["AuditOptions", "AuditContext", "run_audit", "effective_config", "DEFAULT_MAX_FILES"]
+
+
+def describe_config(path: str | Path, options: AuditOptions) -> list[tuple[str, object, str]]:
+    """(key, effective value, where it came from: default, the config file, or the CLI)."""
+    root = Path(path)
+    if not root.is_dir():
+        Repo.open(root)  # raises the precise UsageError
+    file_config = Config() if options.strict else load_config(root)
+    source = file_config.source or "-"
+    effective = effective_config(root, options)
+    rows: list[tuple[str, object, str]] = []
+
+    def add(key: str, value: object, from_cli: bool, in_file: bool) -> None:
+        origin = "cli" if from_cli else (source if in_file else "default")
+        rows.append((key, value, origin))
+
+    add(
+        "rubric",
+        options.rubric or file_config.rubric or "ml-test-score",
+        options.rubric is not None,
+        file_config.rubric is not None,
+    )
+    add(
+        "gate.fail_under",
+        effective.gate.fail_under,
+        options.fail_under is not None,
+        file_config.gate.fail_under is not None,
+    )
+    cli_sections = dict(options.section_min)
+    for section, minimum in effective.gate.section_min:
+        add(f"gate.section_min.{section}", minimum, section in cli_sections, True)
+    for item, level in effective.gate.require:
+        add(f"gate.require.{item}", level, False, True)
+    add("exclude", list(effective.exclude), bool(options.exclude), bool(file_config.exclude))
+    add(
+        "max_file_bytes",
+        options.max_file_bytes or file_config.max_file_bytes or DEFAULT_MAX_FILE_BYTES,
+        options.max_file_bytes is not None,
+        file_config.max_file_bytes is not None,
+    )
+    add(
+        "max_files",
+        options.max_files or file_config.max_files or DEFAULT_MAX_FILES,
+        options.max_files is not None,
+        file_config.max_files is not None,
+    )
+    add(
+        "max_model_age_days",
+        file_config.max_model_age_days,
+        False,
+        file_config.max_model_age_days is not None,
+    )
+    add("strict", options.strict, options.strict, False)
+    for a in file_config.attestations:
+        add(
+            f"attestations.{a.item}",
+            f"{a.level}: {a.evidence} ({a.owner}, expires {a.expires.isoformat()})",
+            False,
+            True,
+        )
+    for n in file_config.not_applicable:
+        add(f"not_applicable.{n.item}", n.reason, False, True)
+    for o in file_config.overrides:
+        add(f"overrides.{o.item}", f"max {o.max_level}: {o.reason}", False, True)
+    return rows

@@ -32,6 +32,21 @@ def _fail(message: str) -> None:
     sys.exit(EXIT_ERROR)
 
 
+def _progress(quiet: bool) -> Callable[[str], None] | None:
+    """A one-line progress display on stderr when it is a terminal (none when piped/quiet)."""
+    if quiet or not sys.stderr.isatty():
+        return None
+
+    def show(stage: str) -> None:
+        sys.stderr.write(f"\r\x1b[2Kmlready: {stage}…")
+        sys.stderr.flush()
+        if stage == "done":
+            sys.stderr.write("\r\x1b[2K")
+            sys.stderr.flush()
+
+    return show
+
+
 def handle_errors(function: Callable[..., Any]) -> Callable[..., Any]:
     """Turn MlreadyError into one line and exit code 2."""
 
@@ -160,6 +175,26 @@ def main() -> None:
     metavar="N",
     help="Index at most N files (default 200000).",
 )
+@click.option(
+    "--baseline",
+    metavar="OLD.json",
+    type=click.Path(dir_okay=False),
+    help="A saved JSON result: every report shows per-item and per-section deltas.",
+)
+@click.option(
+    "--fail-on-regression",
+    is_flag=True,
+    help="Fail the gate when any item or section went down against --baseline.",
+)
+@click.option(
+    "--results",
+    "results",
+    multiple=True,
+    metavar="JUNIT.xml",
+    type=click.Path(dir_okay=False),
+    help="JUnit XML from the project's CI: linked tests that failed or were skipped "
+    "lose their evidence. Repeatable.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing; only the exit code speaks.")
 @handle_errors
 def audit(
@@ -175,6 +210,9 @@ def audit(
     repo_url: str | None,
     max_file_bytes: int | None,
     max_files: int | None,
+    baseline: str | None,
+    fail_on_regression: bool,
+    results: tuple[str, ...],
     quiet: bool,
 ) -> None:
     """Audit the ML repository at PATH (default: the current folder)."""
@@ -189,9 +227,22 @@ def audit(
         raise click.UsageError(
             "--format names the format of a single -o; with several outputs the extensions decide"
         )
+    if fail_on_regression and not baseline:
+        raise click.UsageError("--fail-on-regression needs --baseline OLD.json")
     targets = [(out, fmt or format_for(out)) for out in outputs]
     for out, _ in targets:
         check_writable(out)
+    old = None
+    if baseline:
+        from ml_readiness.baseline import load_result
+
+        old = load_result(baseline)
+    hooks = []
+    if results:
+        from ml_readiness.linked import load_results, results_hook
+
+        load_results(results)  # fails fast, before auditing, on a missing or broken file
+        hooks.append(results_hook(results))
     options = AuditOptions(
         as_of=as_of,
         exclude=exclude,
@@ -202,8 +253,13 @@ def audit(
         max_file_bytes=max_file_bytes,
         max_files=max_files,
         repo_url=repo_url,
+        hooks=tuple(hooks),
     )
-    result = run_audit(path, options)
+    result = run_audit(path, options, progress=_progress(quiet))
+    if old is not None:
+        from ml_readiness.baseline import apply_baseline
+
+        result = apply_baseline(result, old, fail_on_regression)
     for out, out_fmt in targets:
         write_atomic(out, render(result, out_fmt))
     if not quiet:
@@ -272,6 +328,86 @@ def diff(old: str, new: str) -> None:
     from ml_readiness.baseline import diff_text, load_result
 
     click.echo(diff_text(load_result(old), load_result(new)), nl=False)
+
+
+@main.command()
+@click.argument("path", default=".", type=click.Path())
+@click.option("--force", is_flag=True, help="Overwrite an existing mlready.yaml.")
+@click.option(
+    "--pyproject",
+    is_flag=True,
+    help="Add a [tool.mlready] table to the existing pyproject.toml instead "
+    "(the rest of the file is kept byte for byte).",
+)
+@click.option(
+    "--as-of",
+    callback=_parse_date,
+    metavar="YYYY-MM-DD",
+    help="The date written as `reviewed` in attestation skeletons.",
+)
+@handle_errors
+def init(path: str, force: bool, pyproject: bool, as_of: dt.date | None) -> None:
+    """Write a commented mlready config for the repository at PATH.
+
+    It records what was detected (CI systems, frameworks, training and serving entry points),
+    sets a gate at today's score, and adds an attestation skeleton with guidance for every
+    item without evidence. An existing config is never overwritten without --force.
+    """
+    from ml_readiness.init import init_config
+
+    written, result = init_config(path, force=force, pyproject=pyproject, as_of=as_of)
+    click.echo(
+        f"wrote {written} (gate: fail_under {result.overall.score:g}); "
+        "review it, then run `mlready audit`"
+    )
+
+
+@main.command("config")
+@click.argument("path", default=".", type=click.Path())
+@click.option("--fail-under", type=float, metavar="SCORE", help="As for `audit`.")
+@click.option(
+    "--section-min",
+    multiple=True,
+    callback=_parse_section_min,
+    metavar="SECTION=SCORE",
+    help="As for `audit`.",
+)
+@click.option("--exclude", multiple=True, metavar="PATTERN", help="As for `audit`.")
+@click.option("--rubric", metavar="NAME|FILE", help="As for `audit`.")
+@click.option("--strict", is_flag=True, help="As for `audit`: ignore the repository's config.")
+@click.option("--max-file-bytes", type=click.IntRange(min=1), metavar="N", help="As for `audit`.")
+@click.option("--max-files", type=click.IntRange(min=1), metavar="N", help="As for `audit`.")
+@handle_errors
+def show_config(
+    path: str,
+    fail_under: float | None,
+    section_min: tuple[tuple[str, float], ...],
+    exclude: tuple[str, ...],
+    rubric: str | None,
+    strict: bool,
+    max_file_bytes: int | None,
+    max_files: int | None,
+) -> None:
+    """Print the effective configuration and where each value came from (default, file, cli)."""
+    from tabulate import tabulate
+
+    from ml_readiness.audit import AuditOptions, describe_config
+    from ml_readiness.render.text import strip_control
+
+    options = AuditOptions(
+        fail_under=fail_under,
+        section_min=section_min,
+        exclude=exclude,
+        rubric=rubric,
+        strict=strict,
+        max_file_bytes=max_file_bytes,
+        max_files=max_files,
+    )
+    rows = [
+        [k, strip_control("-" if v is None else v), src]
+        for k, v, src in describe_config(path, options)
+    ]
+    click.echo(tabulate(rows, headers=["setting", "value", "from"]))
 
 
 @main.command()

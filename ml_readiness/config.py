@@ -7,7 +7,9 @@ Item ids are validated against the rubric after the rubric is known (`check_item
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -15,27 +17,20 @@ from ml_readiness.errors import ConfigError
 from ml_readiness.facts.structured import StructureError, load_toml, load_yaml
 
 CONFIG_NAMES = ("mlready.yaml", "mlready.yml", ".mlready.yaml", ".mlready.yml")
-TOP_KEYS = {
-    "rubric",
-    "gate",
-    "exclude",
-    "attestations",
-    "not_applicable",
-    "overrides",
-    "max_model_age_days",
-    "data_validation",
-    "limits",
-    "repo_url",
-}
-GATE_KEYS = {
-    "fail_under",
-    "section_min",
-    "fail_on_regression",
-    "require",
-    "fail_on_data_validation",
-}
-LIMIT_KEYS = {"max_file_bytes", "max_files"}
-ATTESTATION_KEYS = {"item", "level", "evidence", "owner", "reviewed", "expires", "via", "note"}
+
+
+def config_schema() -> dict[str, Any]:
+    """The published JSON Schema of the config (ml_readiness/schemas/config.schema.json)."""
+    ref = resources.files("ml_readiness").joinpath("schemas/config.schema.json")
+    return json.loads(ref.read_text("utf-8"))
+
+
+# The loader's vocabulary comes from the published schema, so the two never drift apart.
+_SCHEMA = config_schema()["properties"]
+TOP_KEYS = set(_SCHEMA)
+GATE_KEYS = set(_SCHEMA["gate"]["properties"])
+LIMIT_KEYS = set(_SCHEMA["limits"]["properties"])
+ATTESTATION_KEYS = set(_SCHEMA["attestations"]["items"]["properties"])
 LEVEL_NAMES = {
     "none": "none",
     "0": "none",
