@@ -4,4 +4,4 @@ Importing this package registers every built-in check (the `builtin` entry point
 `ml_readiness.checks` group points here).
 """
 
-from ml_readiness.checks import data, infra, model, monitor  # noqa: F401
+from ml_readiness.checks import data, infra, linked, model, monitor  # noqa: F401

@@ -13,6 +13,7 @@ from ml_readiness.config import Config, Gate, check_item_ids, load_config
 from ml_readiness.errors import ConfigError, RubricError
 from ml_readiness.evidence import Evidence, Finding, Hint
 from ml_readiness.facts import Facts
+from ml_readiness.linked import linked_tests_hook
 from ml_readiness.registry import load_checks, load_errors
 from ml_readiness.repo import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_FILES, Repo
 from ml_readiness.result import AuditResult
@@ -128,6 +129,7 @@ def run_audit(
     extras: dict = {}
     failures = list(options.extra_failures)
     ctx = AuditContext(root, config, repo, facts, produced, extras, failures)
+    linked_tests_hook(ctx)  # tests linked with @pytest.mark.mlready, for any rubric item
     for hook in options.hooks:
         hook(ctx)
     say("scoring")

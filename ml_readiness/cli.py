@@ -436,7 +436,11 @@ def explain(item: str, rubric: str | None) -> None:
         click.echo(_wrap(text))
         click.echo("")
     specs = checks_for(found.id)
-    click.echo("Checks:" if specs else "Checks: none (only attestations can earn credit)")
+    click.echo(
+        "Checks:"
+        if specs
+        else "Checks: none (attestations and tests linked with @pytest.mark.mlready can earn credit)"
+    )
     for spec in specs:
         click.echo(f"  {spec.id}: {spec.title}")
 

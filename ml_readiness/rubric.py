@@ -114,19 +114,24 @@ def validate_rubric_file(path: str) -> list[str]:
     return problems
 
 
-def _load(name_or_path: str, depth: int) -> tuple[Rubric | None, list[str]]:
-    builtin = (
-        builtin_path(name_or_path)
-        if "/" not in name_or_path and not name_or_path.endswith((".yaml", ".yml"))
-        else None
-    )
+def _load(
+    name_or_path: str, depth: int, base_dir: Path | None = None, where: str | None = None
+) -> tuple[Rubric | None, list[str]]:
+    """Load and validate one rubric. `base_dir` resolves a relative `extends` path against the
+    extending file's folder (never the current directory); `where` (`file:line`) prefixes a
+    problem with the `extends` line that named this rubric."""
+    is_name = "/" not in name_or_path and not name_or_path.endswith((".yaml", ".yml"))
+    builtin = builtin_path(name_or_path) if is_name else None
     path = builtin or Path(name_or_path)
+    if builtin is None and base_dir is not None and not path.is_absolute():
+        path = base_dir / path
     shown = f"{name_or_path}" if builtin is None else f"rubric {name_or_path}"
     if depth > 3:
-        return None, [f"{shown}: `extends` chain deeper than 3"]
+        return None, [f"{where or shown}: `extends` chain deeper than 3"]
     if not path.is_file():
+        lead = f"{where}: `extends` {name_or_path!r}" if where else shown
         return None, [
-            f"{shown}: rubric not found (give a shipped rubric name such as "
+            f"{lead}: rubric not found (give a shipped rubric name such as "
             f"'{DEFAULT_RUBRIC}' or a path to a YAML file)"
         ]
     try:
@@ -139,96 +144,84 @@ def _load(name_or_path: str, depth: int) -> tuple[Rubric | None, list[str]]:
     doc = docs[0] if docs else None
     if not isinstance(doc, YamlMap):
         return None, [f"{shown}: a rubric is a YAML mapping"]
-    return _build(doc, shown, depth)
+    return _build(doc, shown, depth, path.parent)
 
 
-def _build(doc: YamlMap, path: str, depth: int) -> tuple[Rubric | None, list[str]]:
+def _build(
+    doc: YamlMap, path: str, depth: int, folder: Path | None = None
+) -> tuple[Rubric | None, list[str]]:
     problems: list[str] = []
     for key in doc:
         if key not in TOP_FIELDS:
             problems.append(f"{path}:{doc.line_of(key)}: unknown key {key!r}")
     base: Rubric | None = None
     if doc.get("extends"):
-        base, base_problems = _load(str(doc["extends"]), depth + 1)
+        where = f"{path}:{doc.line_of('extends')}"
+        base, base_problems = _load(str(doc["extends"]), depth + 1, folder, where)
         problems.extend(base_problems)
         if base is None:
             return None, problems
     for key in ("id", "version"):
         if not isinstance(doc.get(key), str | int | float) or doc.get(key) in ("", None):
             problems.append(f"{path}:{doc.line}: missing field {key!r}")
-    sections = list(base.sections) if base else []
-    if "sections" in doc:
-        sections = []
-        for node in doc["sections"] or []:
-            if not isinstance(node, dict) or not node.get("id") or not node.get("title"):
-                _problem(problems, path, node, "a section needs `id` and `title`")
-                continue
-            sections.append(SectionDef(str(node["id"]), str(node["title"])))
+    shapes = [
+        f"{path}:{doc.line_of(key)}: `{key}` must be a list"
+        for key in ("sections", "items", "drop", "bands")
+        if doc.get(key) is not None and not isinstance(doc[key], list)
+    ]
+    if doc.get("require") is not None and not isinstance(doc["require"], dict):
+        shapes.append(f"{path}:{doc.line_of('require')}: `require` must map item ids to levels")
+    if shapes:
+        return None, problems + shapes
+    sections = _sections(doc, path, problems, base)
     section_ids = [s.id for s in sections]
-    if len(set(section_ids)) != len(section_ids):
-        problems.append(f"{path}: duplicate section ids")
     items = {i.id: i for i in base.items} if base else {}
     order = list(items)
     dropped = []
     for node in doc.get("drop") or []:
         if str(node) not in items:
-            _problem(problems, path, doc["drop"], f"cannot drop unknown item {node!r}")
+            _problem(problems, path, _at(node, doc["drop"]), f"cannot drop unknown item {node!r}")
         else:
             dropped.append(str(node))
             del items[str(node)]
             order.remove(str(node))
     seen: set[str] = set()
+    lines: dict[str, int] = {}
     for node in doc.get("items") or []:
         item = _item(node, path, problems, items, seen)
         if item is None:
             continue
+        lines[item.id] = node.line
+        if item.id in dropped:
+            problems.append(f"{path}:{node.line}: item {item.id} is both dropped and listed")
+            continue
         if item.id not in items:
             order.append(item.id)
         items[item.id] = item
-    for item_id, level in (doc.get("require") or {}).items():
+    require = doc.get("require") or {}
+    for item_id, level in require.items():
         if item_id not in items:
             problems.append(
-                f"{path}:{doc['require'].line_of(item_id)}: `require` names "
-                f"unknown item {item_id!r}"
+                f"{path}:{require.line_of(item_id)}: `require` names unknown item {item_id!r}"
             )
         elif level not in LEVELS:
             problems.append(
-                f"{path}:{doc['require'].line_of(item_id)}: required level must "
-                f"be one of {', '.join(LEVELS)}"
+                f"{path}:{require.line_of(item_id)}: required level {level!r} of {item_id} "
+                f"must be one of {', '.join(LEVELS)}"
             )
         else:
             items[item_id] = replace(items[item_id], require=level)
     for item in items.values():
         if item.section not in section_ids:
-            problems.append(f"{path}: item {item.id} is in unknown section {item.section!r}")
-    bands = list(base.bands) if base else []
-    if "bands" in doc:
-        bands = []
-        for node in doc["bands"] or []:
-            if not isinstance(node, dict) or "name" not in node or "max" not in node:
-                _problem(problems, path, node, "a band needs `max` (null for the last) and `name`")
-                continue
-            bands.append(
-                Band(
-                    None if node["max"] is None else float(node["max"]),
-                    str(node["name"]),
-                    str(node.get("meaning", "")),
-                )
-            )
-        maxes = [b.max for b in bands]
-        if (
-            not bands
-            or maxes[-1] is not None
-            or any(m is None for m in maxes[:-1])
-            or maxes[:-1] != sorted(maxes[:-1])
-        ):
-            _problem(
-                problems, path, doc["bands"], "bands must ascend by `max` and end with `max: null`"
-            )
+            line = f":{lines[item.id]}" if item.id in lines else ""
+            problems.append(f"{path}{line}: item {item.id} is in unknown section {item.section!r}")
+    bands = _bands(doc, path, problems) if "bands" in doc else list(base.bands) if base else []
+    if not bands:
+        problems.append(f"{path}: a rubric needs `bands`")
     if not items:
         problems.append(f"{path}: a rubric needs at least one item")
     if problems:
-        return None, problems
+        return None, sorted(problems, key=lambda p: _line_in(p, path))
     rubric = Rubric(
         id=str(doc["id"]),
         version=str(doc["version"]),
@@ -238,9 +231,77 @@ def _build(doc: YamlMap, path: str, depth: int) -> tuple[Rubric | None, list[str
         bands=tuple(bands),
         source=path,
         extends=str(doc["extends"]) if doc.get("extends") else None,
-        dropped=tuple(dropped),
+        dropped=tuple(base.dropped if base else ()) + tuple(dropped),
     )
     return rubric, []
+
+
+def _line_in(problem: str, path: str) -> int:
+    """The line a problem names in `path` (0 for problems of other files or without a line)."""
+    head, _, rest = problem.partition(f"{path}:")
+    number = rest.split(":", 1)[0]
+    return int(number) if not head and number.isdigit() else 0
+
+
+def _at(node: Any, parent: Any) -> Any:
+    """`node` when it knows its line (YamlStr/YamlMap), else its parent."""
+    return node if getattr(node, "line", None) else parent
+
+
+def _sections(
+    doc: YamlMap, path: str, problems: list[str], base: Rubric | None
+) -> list[SectionDef]:
+    if "sections" not in doc:
+        return list(base.sections) if base else []
+    sections: list[SectionDef] = []
+    for node in doc["sections"] or []:
+        if not isinstance(node, dict) or not node.get("id") or not node.get("title"):
+            _problem(problems, path, _at(node, doc["sections"]), "a section needs `id` and `title`")
+            continue
+        if any(s.id == str(node["id"]) for s in sections):
+            _problem(problems, path, node, f"duplicate section id {node['id']!r}")
+            continue
+        sections.append(SectionDef(str(node["id"]), str(node["title"])))
+    return sections
+
+
+def _bands(doc: YamlMap, path: str, problems: list[str]) -> list[Band]:
+    bands: list[Band] = []
+    before = len(problems)
+    for node in doc["bands"] or []:
+        if not isinstance(node, dict) or "name" not in node or "max" not in node:
+            _problem(
+                problems,
+                path,
+                _at(node, doc["bands"]),
+                "a band needs `max` (null for the last) and `name`",
+            )
+            continue
+        high = node["max"]
+        if high is not None and (isinstance(high, bool) or not isinstance(high, int | float)):
+            _problem(problems, path, node, f"band max {high!r} must be a number or null")
+            continue
+        bands.append(
+            Band(
+                None if high is None else float(high),
+                str(node["name"]),
+                str(node.get("meaning", "")),
+            )
+        )
+    if len(problems) > before:
+        return bands
+    maxes = [b.max for b in bands]
+    if (
+        not bands
+        or maxes[-1] is not None
+        or any(m is None for m in maxes[:-1])
+        or maxes[:-1] != sorted(maxes[:-1])
+        or len(set(maxes)) != len(maxes)
+    ):
+        _problem(
+            problems, path, doc["bands"], "bands must ascend by `max` and end with `max: null`"
+        )
+    return bands
 
 
 def _item(
@@ -273,7 +334,8 @@ def _item(
     require = node.get("require", base.require if base else None)
     if require is not None and require not in LEVELS:
         problems.append(
-            f"{path}:{node.line_of('require')}: `require` must be one of {', '.join(LEVELS)}"
+            f"{path}:{node.line_of('require')}: `require` {require!r} of {item_id} must be one "
+            f"of {', '.join(LEVELS)}"
         )
         return None
     links = tuple(str(x) for x in node.get("links") or (base.links if base else ()))

@@ -179,6 +179,8 @@ def score_item(
         reason = f"lowered to {level} by override: {override.reason}"
     if level == "none" and not evidence and hints:
         reason = f"no evidence: {hints[0]}"
+    elif level == "none" and not evidence and findings:
+        reason = f"no evidence: {findings[0].detail}"
     next_step = None
     if level != "automated":
         next_step = item.improve if level == "none" else f"To automate: {item.automated}"
