@@ -1,0 +1,222 @@
+"""Views shared by the infra checks: training entry points, training code, metric gates and
+deployment manifests. Each view is computed once per audit through `Facts.memo`.
+
+This module registers no checks (the section package imports it like any other module).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ml_readiness.facts import Facts, is_example_config, is_test_path
+from ml_readiness.facts.imports import reachable_files
+from ml_readiness.facts.python import MAIN, PythonFacts
+
+TRAIN_ATTRS = frozenset({"fit", "train", "fit_generator", "train_model", "run_training"})
+TRAIN_FUNCTIONS = frozenset({"train", "train_model", "run_training", "fit_model", "training"})
+METRIC_WORDS = (
+    r"auc|roc|accuracy|acc|f1|precision|recall|rmse|mae|mse|mape|r2|loss|score|metric|metrics"
+    r"|ndcg|map|error|logloss|perplexity|bleu|iou|quality"
+)
+_METRIC = re.compile(rf"(?i)(^|[^a-z])({METRIC_WORDS})([^a-z]|$)")
+_COMPARE = re.compile(r"^\s*(?:el)?if\s+(?P<cond>.+?(?:<=|>=|<|>).+?)\s*:\s*(?:#.*)?$")
+
+
+@dataclass(frozen=True)
+class EntryPoint:
+    """A training entry point: a file and the symbol that trains (None: the module body)."""
+
+    path: str
+    symbol: str | None
+    why: str
+
+
+def training_entry_points(facts: Facts) -> list[EntryPoint]:
+    """Scripts named train*.py, scripts whose `__main__` block trains, modules defining a
+    `train` function, and notebooks that call `.fit`/`.train` (test files excluded)."""
+    return facts.memo("infra.training_entry_points", _find_entry_points)
+
+
+def _find_entry_points(facts: Facts) -> list[EntryPoint]:
+    out: list[EntryPoint] = []
+    for path, pf in facts.python_files(mentions=("fit", "train"), notebooks=True, tests=False):
+        base = path.rsplit("/", 1)[-1].lower()
+        trains = any(c.attr in TRAIN_ATTRS for c in pf.calls)
+        defined = [f for f in pf.functions if "." not in f.qualname and f.name in TRAIN_FUNCTIONS]
+        if path.endswith(".ipynb"):
+            if trains:
+                out.append(EntryPoint(path, None, "notebook that trains"))
+        elif base.startswith("train") and (trains or defined or pf.has_main):
+            symbol = MAIN if pf.has_main else (defined[0].qualname if defined else None)
+            out.append(EntryPoint(path, symbol, f"training script {base}"))
+        elif pf.has_main and trains:
+            out.append(EntryPoint(path, MAIN, "script whose __main__ block trains"))
+        elif defined:
+            out.append(EntryPoint(path, defined[0].qualname, f"defines {defined[0].name}()"))
+    return out
+
+
+def training_code(facts: Facts) -> list[str]:
+    """Training entry points and every repository file they import (test files excluded)."""
+
+    def compute(f: Facts) -> list[str]:
+        seen: list[str] = []
+        for entry in training_entry_points(f):
+            targets = [entry.path] if entry.path.endswith(".ipynb") else []
+            targets += reachable_files(f, entry.path) if entry.path.endswith(".py") else []
+            for target in targets:
+                if target not in seen and not is_test_path(target):
+                    seen.append(target)
+        return sorted(seen)
+
+    return facts.memo("infra.training_code", compute)
+
+
+def is_metric_text(text: str) -> bool:
+    """True when `text` names a quality metric (auc, accuracy, f1, rmse, loss, score...)."""
+    return bool(_METRIC.search(text))
+
+
+@dataclass(frozen=True)
+class Guard:
+    """`if <cond>:` comparing a metric, with what its body does."""
+
+    line: int
+    condition: str
+    action: str  # "fails" (exit/raise) or "promotes" (registry/deploy call)
+    action_line: int
+
+
+_FAIL = re.compile(
+    r"^\s*(?:sys\.exit\(\s*(?:[1-9]|True|['\"])|exit\(\s*[1-9]|raise\b|os\._exit\(\s*[1-9])"
+)
+_PROMOTE = re.compile(
+    r"\b(register_model|transition_model_version_stage|set_registered_model_alias|"
+    r"create_model_version|create_model_package|push_model|promote\w*|deploy)\s*\("
+)
+
+
+def metric_guards(facts: Facts, path: str, pf: PythonFacts) -> list[Guard]:
+    """`if` statements comparing a metric whose body exits/raises or registers a model.
+
+    Read from the source lines of an already parsed file; lines inside string constants
+    (docstrings) and comments are ignored.
+    """
+    lines = facts.lines(path) if path.endswith(".py") else []
+    strings = [s for s, _ in pf.strings if "\n" in s]
+    out: list[Guard] = []
+    for index, raw in enumerate(lines):
+        m = _COMPARE.match(raw)
+        if not m or not is_metric_text(m.group("cond")):
+            continue
+        if any(raw.strip() in s for s in strings):
+            continue  # an example inside a docstring
+        indent = len(raw) - len(raw.lstrip())
+        for offset, body in enumerate(lines[index + 1 : index + 16], start=index + 2):
+            if body.strip() and len(body) - len(body.lstrip()) <= indent:
+                break
+            if body.lstrip().startswith("#"):
+                continue
+            if _FAIL.match(body):
+                out.append(Guard(index + 1, m.group("cond").strip(), "fails", offset))
+                break
+            if _PROMOTE.search(body):
+                out.append(Guard(index + 1, m.group("cond").strip(), "promotes", offset))
+                break
+    return out
+
+
+def scope_at(pf: PythonFacts, line: int) -> str | None:
+    """The Evidence symbol for code at `line`: the enclosing function, else the scope of the
+    nearest call on or just after that line (`<main>` blocks), else None (module level)."""
+    fn = pf.enclosing(line)
+    if fn is not None:
+        return fn.qualname
+    near = [c for c in pf.calls if line <= c.line <= line + 15]
+    if near:
+        scope = min(near, key=lambda c: c.line).scope
+        return None if scope == "<module>" else scope
+    return None
+
+
+# -- deployment manifests -------------------------------------------------------------------
+SKIP_DIRS = ("docs/", "doc/", ".github/")
+
+
+def manifest_candidate(path: str) -> bool:
+    """A file that may be a live deployment manifest (not a copy, test fixture or doc)."""
+    low = path.lower()
+    return not (
+        is_example_config(path)
+        or is_test_path(path)
+        or low.startswith(SKIP_DIRS)
+        or any(f"/{d}" in low for d in SKIP_DIRS)
+        or low.startswith("../")
+    )
+
+
+def manifest_documents(facts: Facts) -> list[tuple[str, object]]:
+    """(path, document) for YAML/JSON files that may be deployment manifests."""
+
+    def compute(f: Facts) -> list[tuple[str, object]]:
+        out: list[tuple[str, object]] = []
+        for path in f.repo.with_suffix(".yaml", ".yml", ".json", ".template"):
+            if not manifest_candidate(path):
+                continue
+            if not f.mentions(
+                path,
+                "kind",
+                "Resources",
+                "AWS::",
+            ):
+                continue
+            if path.lower().endswith(".json"):
+                doc = f.json(path)
+                docs = [doc] if doc is not None else []
+            else:
+                docs = f.yaml(path) or []
+            out.extend((path, d) for d in docs if isinstance(d, dict))
+        return out
+
+    return facts.memo("infra.manifest_documents", compute)
+
+
+def dig(doc: object, *keys: str) -> object:
+    """doc[k1][k2]... or None when any step is missing or not a mapping."""
+    for key in keys:
+        if not isinstance(doc, dict):
+            return None
+        doc = doc.get(key)
+    return doc
+
+
+def line_of(node: object, key: str | None = None) -> int | None:
+    """The line of a YAML mapping (or of `key` in it); None for JSON values."""
+    if key is not None and hasattr(node, "line_of"):
+        return node.line_of(key)  # type: ignore[union-attr]
+    return getattr(node, "line", None)
+
+
+def number(value: object) -> float | None:
+    """A numeric YAML/JSON value (numbers written as strings too), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip().rstrip("%"))
+        except ValueError:
+            return None
+    return None
+
+
+def cfn_resources(doc: object) -> Iterator[tuple[str, dict]]:
+    """(logical id, resource) of a CloudFormation/SAM template."""
+    resources = dig(doc, "Resources")
+    if isinstance(resources, dict):
+        for name, res in resources.items():
+            if isinstance(res, dict) and isinstance(res.get("Type"), str):
+                yield str(name), res

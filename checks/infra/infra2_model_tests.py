@@ -1,0 +1,159 @@
+"""infra-2: model code has unit tests that exercise it (shapes, forward pass, training step)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ml_readiness.checklib import always_skipped, test_evidence, tests_calling
+from ml_readiness.evidence import Evidence, Hint
+from ml_readiness.facts import Facts, is_test_path
+from ml_readiness.facts.imports import imported_files
+from ml_readiness.facts.python import Function, PythonFacts
+from ml_readiness.registry import check
+
+MODEL_BASES = (
+    "torch.nn.Module",
+    "torch.nn.modules.module.Module",
+    "tensorflow.keras.Model",
+    "tensorflow.keras.models.Model",
+    "tensorflow.keras.layers.Layer",
+    "keras.Model",
+    "keras.models.Model",
+    "keras.layers.Layer",
+    "pytorch_lightning.LightningModule",
+    "lightning.LightningModule",
+    "lightning.pytorch.LightningModule",
+    "flax.linen.Module",
+)
+BUILDERS = frozenset({"build_model", "make_model", "create_model", "get_model", "build_pipeline"})
+BUILDER_LIBS = ("sklearn.", "xgboost.", "lightgbm.", "catboost.", "tensorflow.", "keras.", "torch.")
+MODEL_FILE = re.compile(r"(^|/)(models?\.py|models/[^/]+\.py)$")
+GPU_CONDITION = re.compile(r"(?i)cuda|gpu|mps|tpu")
+# (pattern on the test's name and callees, what it exercises)
+EXERCISES = (
+    (re.compile(r"(?i)shape|dim|size"), "output shapes"),
+    (re.compile(r"(?i)forward|predict|infer|__call__|output"), "a forward pass"),
+    (re.compile(r"(?i)backward|train_step|training_step|optimizer|\bstep\b|(^|_)fit"), "a step"),
+    (re.compile(r"(?i)overfit|memori[sz]e|single_batch|one_batch|tiny"), "overfitting a batch"),
+    (re.compile(r"(?i)loss.*decreas|decreas.*loss|converge"), "loss decreasing"),
+    (re.compile(r"(?i)grad"), "gradients"),
+)
+
+
+def _is_model_class(bases: tuple[str, ...], local: set[str]) -> bool:
+    for base in bases:
+        if base in local or any(base == b or base.endswith("." + b) for b in MODEL_BASES):
+            return True
+        if base.endswith((".nn.Module", "LightningModule", "keras.Model")):
+            return True
+    return False
+
+
+def model_code(facts: Facts) -> dict[str, list[str]]:
+    """Non-test files defining model code → the names a test would call (classes, builders)."""
+
+    def compute(f: Facts) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        tokens = ("Module", "Model", "Layer", "def build_", "def make_", "def create_", "def get_")
+        for path, pf in f.python_files(mentions=tokens, tests=False):
+            names = _model_names(pf)
+            if not names and MODEL_FILE.search(path):
+                names = [fn.name for fn in pf.functions if "." not in fn.qualname]
+                names += [c.qualname for c in pf.classes if "." not in c.qualname]
+            if names:
+                out[path] = sorted(set(names))
+        for path in f.repo.with_suffix(".py"):  # model(s).py files that mention none of tokens
+            if path not in out and MODEL_FILE.search(path) and not is_test_path(path):
+                pf = f.python(path)
+                names = [fn.name for fn in pf.functions if "." not in fn.qualname] if pf else []
+                if names:
+                    out[path] = sorted(names)
+        return out
+
+    return facts.memo("infra.model_code", compute)
+
+
+def _model_names(pf: PythonFacts) -> list[str]:
+    names: list[str] = []
+    local: set[str] = set()
+    for cls in pf.classes:
+        if "." not in cls.qualname and _is_model_class(cls.bases, local):
+            names.append(cls.qualname)
+            local.add(cls.qualname)
+    for fn in pf.functions:
+        if "." in fn.qualname or fn.name not in BUILDERS:
+            continue
+        inner = [c for c in pf.calls if c.scope == fn.qualname or c.scope.startswith(fn.name + ".")]
+        if any(c.qualified.startswith(BUILDER_LIBS) or c.name in local for c in inner):
+            names.append(fn.name)
+    return names
+
+
+def _gpu_only(marker: str, condition: str | None) -> bool:
+    return marker == "skipif" and bool(GPU_CONDITION.search(condition or ""))
+
+
+def exercises(pf: PythonFacts, fn: Function) -> list[str]:
+    """What a model test exercises, recognised from its name and the calls it makes."""
+    callees = " ".join(
+        c.name for c in pf.calls if c.scope == fn.qualname or c.scope.startswith(fn.qualname + ".")
+    )
+    text = f"{fn.name} {callees}"
+    found = [label for rx, label in EXERCISES if rx.search(text)]
+    return ["a training step" if f == "a step" else f for f in found]
+
+
+@check("infra-2")
+def model_unit_tests(facts: Facts) -> Iterator[Evidence | Hint]:
+    """Unit tests that import the model code and exercise it.
+
+    Model code: classes deriving from `nn.Module`, `tf.keras.Model`/`Layer`, `LightningModule`
+    or `flax.linen.Module`; `build_model`/`make_model`-style functions that build scikit-learn,
+    XGBoost, Keras or torch models; files named `model.py`/`models.py` or inside a `models/`
+    package. A live test (asserting, not skipped or xfailed unconditionally) in a file that
+    imports such a file and calls one of its classes or functions counts; the detail names what
+    it exercises (shapes, forward pass, training step, overfitting a batch, loss decreasing).
+    A test skipped when no GPU is present earns manual credit only: CI runners are CPU-only.
+    """
+    models = model_code(facts)
+    if not models:
+        yield Hint(
+            "infra-2",
+            "no model code found (nn.Module/keras.Model/LightningModule "
+            "subclasses, build_model functions, model(s).py)",
+        )
+        return
+    credited: set[tuple[str, str]] = set()
+    for target, names in sorted(models.items()):
+        for path, fn in tests_calling(facts, target, names):
+            if (path, fn.qualname) in credited:
+                continue
+            credited.add((path, fn.qualname))
+            pf = facts.python(path)
+            what = exercises(pf, fn) if pf else []
+            detail = f"tests {target} ({', '.join(names[:3])})"
+            if what:
+                detail += f": {', '.join(what)}"
+            gpu = next((m for m in fn.markers if _gpu_only(m.name, m.condition)), None)
+            ev = test_evidence("infra-2", path, fn, detail)
+            if gpu is not None:
+                ev = Evidence(
+                    "infra-2",
+                    f"{detail} (skipped without a GPU: skipif({gpu.condition}); CI runners are "
+                    "CPU-only, so manual only)",
+                    path,
+                    fn.line,
+                    "test",
+                    "manual",
+                    fn.qualname,
+                )
+            yield ev
+    if not credited:
+        listed = ", ".join(sorted(models)[:4])
+        yield Hint("infra-2", f"model code in {listed} has no live unit test that calls it")
+    for path, pf in facts.python_files(tests=True):
+        dead = [f for f in pf.tests() if always_skipped(f, pf)]
+        if dead and any(t in models for t in imported_files(facts, path, pf)):
+            names = ", ".join(f.qualname for f in dead[:3])
+            yield Hint("infra-2", f"{path}: {names} always skipped or xfailed; not credited")

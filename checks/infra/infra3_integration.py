@@ -1,0 +1,181 @@
+"""infra-3: the whole pipeline runs end to end on small data in a test or a CI job."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from ml_readiness.checks.infra._shared import training_entry_points
+
+from ml_readiness.checklib import always_skipped
+from ml_readiness.evidence import Evidence, Hint
+from ml_readiness.facts import Facts, is_test_path
+from ml_readiness.facts.imports import imported_files
+from ml_readiness.facts.python import Call, Function, PythonFacts
+from ml_readiness.registry import check
+
+DVC_REPRO = re.compile(r"\bdvc\s+(?:repro|exp\s+run)\b")
+CI_PIPELINE = re.compile(
+    r"\b(?:python3?\s+(?:-m\s+)?[\w./-]*train[\w./-]*|kedro\s+run|mlflow\s+run|"
+    r"zenml\s+pipeline\s+run|metaflow|[\w./-]*train[\w./-]*\.py)\b"
+)
+SMALL = re.compile(
+    r"(?i)(^|[^a-z])(small|sample|tiny|smoke|toy|mini|subset|fast[-_]dev[-_]run|dry[-_]run|"
+    r"max[-_]epochs|epochs|limit)([^a-z]|$)"
+)
+SMALL_KWARGS = {
+    "fast_dev_run": lambda v: v is True or (isinstance(v, int) and v > 0),
+    "max_epochs": lambda v: isinstance(v, int) and v <= 2,
+    "epochs": lambda v: isinstance(v, int) and v <= 2,
+    "n_epochs": lambda v: isinstance(v, int) and v <= 2,
+    "max_steps": lambda v: isinstance(v, int) and v <= 100,
+    "limit_train_batches": lambda v: v is not None,
+    "nrows": lambda v: isinstance(v, int) and v <= 10_000,
+    "sample": lambda v: v not in (None, False),
+    "smoke": lambda v: v is True,
+}
+ENTRY_NAMES = re.compile(r"^(main|cli|app|run\w*|train\w*|fit\w*|pipeline\w*|\w*_pipeline)$")
+SUBPROCESS = (
+    "subprocess.run",
+    "subprocess.check_call",
+    "subprocess.check_output",
+    "subprocess.call",
+    "subprocess.Popen",
+    "runpy.run_path",
+    "runpy.run_module",
+    "os.system",
+)
+E2E_SCRIPT = re.compile(r"(?i)(smoke|e2e|end[-_]to[-_]end|integration)[^/]*\.(sh|bash|py)$")
+
+
+def _flat(values: Iterable[object]) -> Iterator[object]:
+    for v in values:
+        if isinstance(v, tuple):
+            yield from _flat(v)
+        else:
+            yield v
+
+
+def _small_data(calls: list[Call], fn: Function) -> str | None:
+    """The first small-data signal among the test's literal arguments or its name."""
+    for c in calls:
+        for key, value in c.kwargs:
+            test = SMALL_KWARGS.get(key)
+            if test and test(value):
+                return f"{key}={value}"
+        for value in _flat(list(c.args) + [v for _, v in c.kwargs]):
+            if isinstance(value, str) and not value.startswith("$") and SMALL.search(value):
+                return value
+    return fn.name if SMALL.search(fn.name) else None
+
+
+def _scoped(pf: PythonFacts, fn: Function) -> list[Call]:
+    return [c for c in pf.calls if c.scope == fn.qualname or c.scope.startswith(fn.qualname + ".")]
+
+
+def _entry_functions(facts: Facts) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for entry in training_entry_points(facts):
+        pf = facts.python(entry.path) if entry.path.endswith(".py") else None
+        if pf is None:
+            continue
+        top = [f.name for f in pf.functions if "." not in f.qualname]
+        names = {name for name in top if ENTRY_NAMES.match(name)}
+        if names:
+            out[entry.path] = names
+    return out
+
+
+def _runs_pipeline(
+    facts: Facts, path: str, pf: PythonFacts, fn: Function, entries: dict[str, set[str]]
+) -> str | None:
+    """How a test runs the training pipeline, or None."""
+    calls = _scoped(pf, fn)
+    imported = set(imported_files(facts, path, pf))
+    for target, names in sorted(entries.items()):
+        if target in imported:
+            hit = next((c for c in calls if c.attr in names), None)
+            if hit:
+                return f"calls the training entry point `{hit.name}()` of {target}"
+    for c in calls:
+        if c.qualified in SUBPROCESS or c.attr == "invoke":
+            words = [v for v in _flat(c.args) if isinstance(v, str)]
+            script = next((w for w in words if "train" in w.lower() or "kedro" in w), None)
+            if script:
+                return f"runs `{script}` as a command"
+    if pf.imports_module("kedro") and any(c.attr == "run" for c in calls):
+        return "runs the Kedro pipeline"
+    return None
+
+
+@check("infra-3")
+def pipeline_integration_test(facts: Facts) -> Iterator[Evidence | Hint]:
+    """End-to-end run of the pipeline on small data by a test or a CI job.
+
+    - CI roots (from the AutomationMap) whose commands run `dvc repro`, a training script
+      (`python train.py --sample`), `kedro run` or `mlflow run`;
+    - smoke-training tests: a test (not always skipped) that calls the training entry point
+      (`main`/`train`/`run` of a training script), runs it as a command, or runs a Kedro
+      pipeline; small-data signals (`--smoke`, `sample`, `fast_dev_run=True`, `max_epochs=1`)
+      are named in the detail;
+    - scripts named `*smoke*`/`*e2e*`/`*integration*` that run training.
+    """
+    found = False
+    for root in facts.automation.roots:
+        for command in root.commands:
+            for line in str(command).splitlines():
+                line = line.strip()
+                if line.startswith("#"):
+                    continue
+                runs_tests = re.search(r"\b(pytest|unittest|tox|nox)\b", line)
+                if DVC_REPRO.search(line) or (CI_PIPELINE.search(line) and not runs_tests):
+                    found = True
+                    yield _root_evidence(root, line)
+                    break
+    entries = _entry_functions(facts)
+    tokens = ("train", "kedro", "main", "run")
+    for path, pf in facts.python_files(mentions=tokens, tests=True):
+        for fn in pf.tests():
+            how = _runs_pipeline(facts, path, pf, fn, entries)
+            if how is None:
+                continue
+            if always_skipped(fn, pf):
+                yield Hint("infra-3", f"{path}::{fn.qualname} {how} but is always skipped")
+                continue
+            small = _small_data(_scoped(pf, fn), fn)
+            detail = f"smoke test {how}" + (f" on small data ({small})" if small else "")
+            found = True
+            yield Evidence("infra-3", detail, path, fn.line, "test", symbol=fn.qualname)
+    for path in facts.repo.files:
+        if path.startswith("../") or is_test_path(path) or not E2E_SCRIPT.search(path):
+            continue
+        hits = facts.grep(CI_PIPELINE, [path]) + facts.grep(DVC_REPRO, [path])
+        hits = [h for h in hits if not h[2].startswith("#")]
+        if hits:
+            found = True
+            _, line, text = hits[0]
+            yield Evidence("infra-3", f"end-to-end script runs `{text}`", path, line, "code")
+    if not found:
+        yield Hint(
+            "infra-3",
+            "no end-to-end run found: no CI job runs `dvc repro` or a training script, and no "
+            "test calls the training entry point on small data",
+        )
+
+
+def _root_evidence(root: object, line: str) -> Evidence:
+    trigger = getattr(root, "trigger", "manual")
+    automated = trigger in ("change", "schedule", "pipeline")
+    small = SMALL.search(line)
+    detail = f"{getattr(root, 'id', 'CI job')} runs `{line[:120]}` ({trigger})"
+    if small:
+        detail += " on small data"
+    return Evidence(
+        "infra-3",
+        detail,
+        getattr(root, "path", ""),
+        getattr(root, "line", None),
+        "config",
+        "automated" if automated else "manual",
+        enforced=automated,
+    )

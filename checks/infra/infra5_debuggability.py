@@ -1,0 +1,139 @@
+"""infra-5: one example can be run through the model and inspected."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ml_readiness.checklib import (
+    call_evidence,
+    doc_evidence,
+    doc_sections,
+    find_calls,
+    notebook_results,
+    tests_calling,
+)
+from ml_readiness.evidence import Evidence, Hint
+from ml_readiness.facts import Facts, is_example_config
+from ml_readiness.facts.python import MAIN
+from ml_readiness.registry import check
+
+EXPLAINERS = {
+    "shap.Explainer": "SHAP Explainer",
+    "shap.TreeExplainer": "SHAP TreeExplainer",
+    "shap.KernelExplainer": "SHAP KernelExplainer",
+    "shap.DeepExplainer": "SHAP DeepExplainer",
+    "shap.LinearExplainer": "SHAP LinearExplainer",
+    "shap.GradientExplainer": "SHAP GradientExplainer",
+    "lime.lime_tabular.LimeTabularExplainer": "LIME tabular explainer",
+    "lime.lime_text.LimeTextExplainer": "LIME text explainer",
+    "lime.lime_image.LimeImageExplainer": "LIME image explainer",
+    "captum.attr.IntegratedGradients": "Captum IntegratedGradients",
+    "captum.attr.Saliency": "Captum Saliency",
+    "captum.attr.DeepLift": "Captum DeepLift",
+    "captum.attr.GradientShap": "Captum GradientShap",
+    "captum.attr.LayerConductance": "Captum LayerConductance",
+    "captum.attr.Occlusion": "Captum Occlusion",
+    "alibi.explainers.AnchorTabular": "Alibi anchors",
+    "interpret.glassbox.ExplainableBoostingClassifier": "InterpretML EBM",
+}
+SINGLE = re.compile(
+    r"^(predict_one|predict_single|predict_example|predict_row|explain\w*|debug\w*|"
+    r"inspect_example|trace_example)$"
+)
+PREDICT_SCRIPT = re.compile(r"(?i)(^|/)(predict|infer|inference|debug|explain)[\w-]*\.py$")
+CLI_CALLS = ("argparse.ArgumentParser", "click.command", "typer.Typer", "fire.Fire")
+DEBUG_NOTEBOOK = re.compile(r"(?i)debug|explain|error[_-]?analysis|inspect|troubleshoot")
+
+
+@check("infra-5")
+def single_example_entry_points(facts: Facts) -> Iterator[Evidence]:
+    """Single-example inference or debugging entry points, and tests that exercise them.
+
+    Functions named `predict_one`/`predict_single`/`explain*`/`debug*`; predict/infer/debug
+    scripts with a command-line interface (argparse, click, typer, fire) that call the model.
+    A test calling such a function makes the debugging path automated when CI runs it.
+    """
+    for path, pf in facts.python_files(mentions=("predict", "explain", "debug"), tests=False):
+        names = [f for f in pf.functions if "." not in f.qualname and SINGLE.match(f.name)]
+        for fn in names:
+            yield Evidence(
+                "infra-5",
+                f"single-example entry point `{fn.name}()`",
+                path,
+                fn.line,
+                "code",
+                symbol=fn.qualname,
+            )
+        if names:
+            for tpath, tfn in tests_calling(facts, path, [f.name for f in names]):
+                yield Evidence(
+                    "infra-5",
+                    f"test runs `{names[0].name}()` on an example",
+                    tpath,
+                    tfn.line,
+                    "test",
+                    symbol=tfn.qualname,
+                )
+        if PREDICT_SCRIPT.search(path) and pf.has_main:
+            cli = pf.calls_to(*CLI_CALLS) or [c for c in pf.calls if c.attr == "add_argument"]
+            predicts = [c for c in pf.calls if c.attr in ("predict", "predict_proba", "forward")]
+            if cli and predicts:
+                yield Evidence(
+                    "infra-5",
+                    f"command-line tool runs the model on one input (`{predicts[0].name}`)",
+                    path,
+                    cli[0].line,
+                    "code",
+                    symbol=MAIN,
+                )
+
+
+@check("infra-5")
+def explanation_tooling(facts: Facts) -> Iterator[Evidence]:
+    """Explanation tools applied to the model: SHAP, LIME, Captum, Alibi, InterpretML.
+
+    A call constructing an explainer (an import alone earns nothing). In a notebook the
+    evidence is a manual record; in code that automation runs it can be automated.
+    """
+    seen: set[tuple[str, str]] = set()
+    mentions = ("shap", "lime", "captum", "alibi", "interpret")
+    for path, call in find_calls(facts, *EXPLAINERS, mentions=mentions):
+        label = next(
+            v
+            for k, v in EXPLAINERS.items()
+            if call.qualified in (k, k.rsplit(".", 1)[-1]) or call.qualified.endswith("." + k)
+        )
+        if (path, label) in seen:
+            continue
+        seen.add((path, label))
+        credit = "manual" if path.endswith(".ipynb") else "automated"
+        yield call_evidence("infra-5", path, call, f"{label} explains predictions", credit=credit)
+
+
+@check("infra-5")
+def debugging_docs(facts: Facts) -> Iterator[Evidence | Hint]:
+    """Debugging documentation and debugging notebooks with saved outputs.
+
+    Markdown sections titled debugging/troubleshooting/explaining predictions with substance
+    (not a TODO), and notebooks named like debug/explain/error analysis whose cells have
+    outputs. Both are manual records.
+    """
+    found = False
+    for path, section in doc_sections(facts, r"debug|troubleshoot|explain(ing)? predictions"):
+        found = True
+        yield doc_evidence("infra-5", path, section, f"debugging guide: {section.title}")
+    for path in facts.repo.with_suffix(".ipynb"):
+        name = path.rsplit("/", 1)[-1]
+        debugging = DEBUG_NOTEBOOK.search(name) and not is_example_config(path)
+        if debugging and notebook_results(facts, path):
+            found = True
+            yield Evidence(
+                "infra-5", "debugging notebook with saved outputs", path, 1, "result", "manual"
+            )
+    if not found:
+        yield Hint(
+            "infra-5",
+            "no debugging/troubleshooting doc section with substance and no debugging notebook "
+            "with outputs",
+        )

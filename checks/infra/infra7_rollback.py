@@ -1,0 +1,206 @@
+"""infra-7: a serving model can be rolled back: versioned models, pinned deployments, a
+rollback procedure or script (and a scheduled drill), a committed MLflow registry."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ml_readiness.checks.infra._shared import cfn_resources, line_of, manifest_documents
+
+from ml_readiness.checklib import (
+    call_evidence,
+    doc_evidence,
+    doc_sections,
+    find_calls,
+    find_method_calls,
+)
+from ml_readiness.evidence import Evidence, Hint
+from ml_readiness.facts import Facts, is_example_config, is_test_path
+from ml_readiness.registry import check
+
+REGISTRY_CALLS = {
+    "mlflow.register_model": "MLflow model registry",
+    "mlflow.tracking.MlflowClient.create_model_version": "MLflow model registry",
+    "google.cloud.aiplatform.Model.upload": "Vertex AI Model Registry",
+}
+REGISTRY_METHODS = {
+    "transition_model_version_stage": "MLflow registry stage transition",
+    "set_registered_model_alias": "MLflow registry alias",
+    "create_model_version": "MLflow model version",
+    "create_model_package_group": "SageMaker model package group",
+    "create_model_package": "SageMaker model package",
+}
+ROLLBACK_ACTION = re.compile(
+    r"rollout\s+undo|helm\s+rollback|argo\s+rollouts\s+(undo|abort)|transition_model_version_stage"
+    r"|set_registered_model_alias|transition-model-version-stage|set-registered-model-alias"
+    r"|update[-_]endpoint|kubectl\s+set\s+image|model[_-]?version|--version|alias|stage"
+)
+_VERSIONED = re.compile(
+    r"(?i)models:/[^/]+/\d+|@sha256:|[/:@_-]v?\d+(\.\d+)*(/|$|\.|-)|/[0-9a-f]{12,40}(/|$)"
+)
+_FLOATING = re.compile(r"(?i)(^|[/:@_-])(latest|production|staging|champion|current)([/.]|$)")
+_MLRUNS = re.compile(r"(^|/)mlruns/models/([^/]+)/version-(\d+)/meta\.yaml$")
+
+
+@check("infra-7")
+def versioned_models(facts: Facts) -> Iterator[Evidence]:
+    """Models registered with versions: MLflow registry, SageMaker model packages, Vertex.
+
+    `mlflow.register_model`, `log_model(..., registered_model_name=...)`,
+    `transition_model_version_stage`, `set_registered_model_alias`, SageMaker model package
+    groups (SDK or CloudFormation), Vertex `Model.upload(..., parent_model=...)`. A versioned
+    registry lets a person switch back to a previous version (manual credit).
+    """
+    seen: set[tuple[str, str]] = set()
+    for path, call in find_calls(facts, *REGISTRY_CALLS, mentions=("register", "upload")):
+        label = next(
+            (v for k, v in REGISTRY_CALLS.items() if call.qualified.endswith(k.rsplit(".", 1)[-1])),
+            "model registry",
+        )
+        if label == "Vertex AI Model Registry" and not call.has_kw("parent_model"):
+            continue
+        if (path, label) not in seen:
+            seen.add((path, label))
+            yield call_evidence(
+                "infra-7", path, call, f"{label} versions the model", credit="manual"
+            )
+    for path, pf in facts.python_files(mentions=("registered_model_name",), notebooks=True):
+        for call in pf.calls:
+            logged = call.attr == "log_model" and call.has_kw("registered_model_name")
+            if logged and (path, "log_model") not in seen:
+                seen.add((path, "log_model"))
+                detail = "model logged to the MLflow registry (registered_model_name)"
+                yield call_evidence("infra-7", path, call, detail, credit="manual")
+    for path, _pf, call in find_method_calls(facts, *REGISTRY_METHODS):
+        label = REGISTRY_METHODS[call.attr]
+        if (path, label) not in seen:
+            seen.add((path, label))
+            yield call_evidence("infra-7", path, call, f"{label} (`{call.attr}`)", credit="manual")
+    for path, doc in manifest_documents(facts):
+        for rid, res in cfn_resources(doc):
+            if res["Type"] == "AWS::SageMaker::ModelPackageGroup":
+                detail = f"SageMaker model package group {rid} versions the model"
+                yield Evidence("infra-7", detail, path, line_of(res), "config", "manual")
+
+
+@check("infra-7")
+def rollback_procedure(facts: Facts) -> Iterator[Evidence | Hint]:
+    """A rollback a person can run, or one that automation exercises on a schedule.
+
+    Scripts named `*rollback*` (shell or Python) that set a model version/alias/stage, run
+    `kubectl rollout undo`, `helm rollback` or update the endpoint; CI jobs doing the same
+    (a scheduled job is a rollback drill: automated; a manually triggered one: manual);
+    Markdown sections titled "Rollback" with substance (manual).
+    """
+    found = False
+    automation = facts.automation
+    for path in facts.repo.files:
+        base = path.rsplit("/", 1)[-1].lower()
+        if "rollback" not in base or is_test_path(path) or is_example_config(path):
+            continue
+        if not base.endswith((".sh", ".bash", ".py")) or path.startswith("../"):
+            continue
+        hits = [h for h in facts.grep(ROLLBACK_ACTION, [path]) if not h[2].startswith("#")]
+        if not hits:
+            yield Hint("infra-7", f"{path} is named for rollback but sets no version or alias")
+            continue
+        found = True
+        drill = any(run.trigger == "schedule" for run in automation.executions(path))
+        detail = f"rollback script: `{hits[0][2][:80]}`"
+        if drill:
+            detail += " (run on a schedule: a rollback drill)"
+        yield Evidence(
+            "infra-7",
+            detail,
+            path,
+            hits[0][1],
+            "code",
+            "automated" if drill else "manual",
+        )
+    for root in automation.roots:
+        text = "\n".join(str(c) for c in root.commands)
+        if "rollback" in text.lower() or re.search(r"rollout\s+undo|helm\s+rollback", text):
+            found = True
+            drill = root.trigger == "schedule"
+            what = "scheduled rollback drill" if drill else f"{root.trigger}-triggered rollback job"
+            yield Evidence(
+                "infra-7",
+                f"{what} {root.id}",
+                root.path,
+                root.line,
+                "config",
+                "automated" if drill else "manual",
+                enforced=drill,
+            )
+    for path, section in doc_sections(facts, r"roll\s*-?\s*back"):
+        found = True
+        yield doc_evidence("infra-7", path, section, f"documented rollback: {section.title}")
+    if not found:
+        yield Hint("infra-7", "no rollback script, rollback job or documented rollback procedure")
+
+
+@check("infra-7")
+def committed_mlflow_registry(facts: Facts) -> Iterator[Evidence | Hint]:
+    """A committed local MLflow registry (`mlruns/models/<name>/version-*/meta.yaml`).
+
+    Reports the registered models, their versions and stages, and whether a previous version
+    exists to roll back to (a single version leaves nothing to roll back to).
+    """
+    models: dict[str, list[tuple[int, str, str]]] = {}
+    for path in facts.repo.files:
+        m = _MLRUNS.search(path)
+        if not m or not facts.repo.is_tracked(path):
+            continue
+        doc = facts.yaml_doc(path)
+        stage = str(doc.get("current_stage", "None")) if isinstance(doc, dict) else "None"
+        models.setdefault(m.group(2), []).append((int(m.group(3)), stage, path))
+    for name, versions in sorted(models.items()):
+        versions.sort()
+        shown = ", ".join(f"{v} ({s})" if s != "None" else str(v) for v, s, _ in versions)
+        newest = versions[-1][2]
+        if len(versions) < 2:
+            yield Hint(
+                "infra-7",
+                f"MLflow model {name} has only version {shown} in {newest}: "
+                "nothing to roll back to",
+            )
+            continue
+        detail = f"committed MLflow registry: {name} versions {shown}; earlier versions remain to"
+        detail += " roll back to"
+        yield Evidence("infra-7", detail, newest, 1, "result", "manual")
+
+
+@check("infra-7")
+def pinned_deployments(facts: Facts) -> Iterator[Evidence | Hint]:
+    """Deployments pinned to a model version (manifest model URIs with a version, not latest).
+
+    KServe `storageUri`, Seldon `modelUri`, SageMaker `ModelDataUrl`: a URI with a version
+    number, `models:/name/3`, a digest or commit lets a person roll back by restoring the
+    previous manifest (manual). `latest` or a stage name is reported as floating.
+    """
+    for path, doc in manifest_documents(facts):
+        for node, key in _uris(doc):
+            uri = str(node.get(key))
+            line = line_of(node, key)
+            where = f"{path}:{line}" if line else path
+            if _FLOATING.search(uri.split("://", 1)[-1]):
+                yield Hint("infra-7", f"{where} {key} {uri} floats: it is not pinned to a version")
+            elif _VERSIONED.search(uri.split("://", 1)[-1]):
+                detail = f"deployment pinned to a model version ({key}: {uri})"
+                yield Evidence("infra-7", detail, path, line, "config", "manual")
+
+
+def _uris(doc: object, depth: int = 0) -> Iterator[tuple[dict, str]]:
+    """(mapping, key) for every model URI key in a manifest, searched to a bounded depth."""
+    if depth > 12:
+        return
+    if isinstance(doc, dict):
+        for key, value in doc.items():
+            if key in ("storageUri", "modelUri", "ModelDataUrl") and isinstance(value, str):
+                yield doc, key
+            else:
+                yield from _uris(value, depth + 1)
+    elif isinstance(doc, list):
+        for value in doc:
+            yield from _uris(value, depth + 1)
