@@ -195,6 +195,23 @@ def main() -> None:
     help="JUnit XML from the project's CI: linked tests that failed or were skipped "
     "lose their evidence. Repeatable.",
 )
+@click.option(
+    "--validate-data",
+    is_flag=True,
+    help="Run the project's Great Expectations suites on its committed data and feed the "
+    "outcome into data-1 (needs: pip install 'ml-readiness[gx]').",
+)
+@click.option(
+    "--allow-suite-conditions",
+    is_flag=True,
+    help="With --validate-data: also run expectations whose parameters are evaluated as code "
+    "or queries (row_condition); refused by default because suites are untrusted.",
+)
+@click.option(
+    "--fail-on-data-validation",
+    is_flag=True,
+    help="With --validate-data: fail the gate when an expectation fails.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing; only the exit code speaks.")
 @handle_errors
 def audit(
@@ -213,6 +230,9 @@ def audit(
     baseline: str | None,
     fail_on_regression: bool,
     results: tuple[str, ...],
+    validate_data: bool,
+    allow_suite_conditions: bool,
+    fail_on_data_validation: bool,
     quiet: bool,
 ) -> None:
     """Audit the ML repository at PATH (default: the current folder)."""
@@ -243,6 +263,15 @@ def audit(
 
         load_results(results)  # fails fast, before auditing, on a missing or broken file
         hooks.append(results_hook(results))
+    if (allow_suite_conditions or fail_on_data_validation) and not validate_data:
+        raise click.UsageError(
+            "--allow-suite-conditions and --fail-on-data-validation go with --validate-data"
+        )
+    if validate_data:
+        from ml_readiness.validation import require_gx, validation_hook
+
+        require_gx()  # one line naming the extra to install, exit 2
+        hooks.append(validation_hook(allow_suite_conditions, fail_on_data_validation))
     options = AuditOptions(
         as_of=as_of,
         exclude=exclude,
@@ -439,7 +468,7 @@ def explain(item: str, rubric: str | None) -> None:
     click.echo(
         "Checks:"
         if specs
-        else "Checks: none (attestations and tests linked with @pytest.mark.mlready can earn credit)"
+        else "Checks: none (attestations, and tests linked with @pytest.mark.mlready, earn credit)"
     )
     for spec in specs:
         click.echo(f"  {spec.id}: {spec.title}")
