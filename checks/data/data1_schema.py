@@ -1,0 +1,46 @@
+"""data-1: feature expectations are captured in a schema that data is validated against."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ml_readiness.evidence import Evidence, Finding, Hint
+from ml_readiness.facts import Facts
+from ml_readiness.registry import check
+
+from .schema_code import code_schema_evidence
+from .schema_config import config_schema_evidence
+from .schema_ge import ge_evidence
+
+
+@check("data-1")
+def feature_schema(facts: Facts) -> Iterator[Evidence | Finding | Hint]:
+    """Feature schema that data is validated against.
+
+    Credits a schema only where data is validated against it, and says which columns it
+    covers: Great Expectations suites (0.x `great_expectations/expectations/`, 1.x
+    `gx/expectations/`, or built in code) reached by a checkpoint (0.x YAML, 1.x JSON; automated
+    when CI runs it) or a validation call (`run_checkpoint`, checkpoint/validation-definition
+    `.run()`, `validator.validate()`); pandera schemas/models with `.validate()` or
+    `@pa.check_types`; pydantic feature-row models validated in data-loading code; TFDV
+    `validate_statistics`/`ExampleValidator`; JSON Schema record files used by `jsonschema`;
+    Soda checks run by `soda scan`; dbt `schema.yml` tests run by `dbt test`/`dbt build`;
+    Deepchecks `data_integrity()` suites that are run. A schema nothing validates against is a
+    "not validated against" finding and earns nothing.
+    """
+    found = False
+    for produced in (
+        *ge_evidence(facts),
+        *code_schema_evidence(facts),
+        *config_schema_evidence(facts),
+    ):
+        found = found or isinstance(produced, Evidence)
+        yield produced
+    if not found:
+        yield Hint(
+            "data-1",
+            "no schema that data is validated against: looked for Great Expectations "
+            "checkpoints/validation runs, pandera .validate()/@check_types, pydantic feature-row "
+            "validation, TFDV validate_statistics, jsonschema.validate, soda scan, dbt test and "
+            "Deepchecks data_integrity().run()",
+        )

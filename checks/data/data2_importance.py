@@ -1,0 +1,193 @@
+"""data-2: every feature has been shown to be beneficial (importance, ablation, selection)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ml_readiness.checklib import attestation_hint, call_evidence, notebook_results
+from ml_readiness.evidence import Evidence, Hint
+from ml_readiness.facts import Facts
+from ml_readiness.facts.python import Call, PythonFacts
+from ml_readiness.registry import check
+
+from ._shared import calls_from, scope_at
+
+ITEM = "data-2"
+SELECTORS = (
+    "SelectKBest",
+    "SelectPercentile",
+    "RFE",
+    "RFECV",
+    "SelectFromModel",
+    "SequentialFeatureSelector",
+)
+SHAP_EXPLAINERS = (
+    "Explainer",
+    "TreeExplainer",
+    "KernelExplainer",
+    "DeepExplainer",
+    "LinearExplainer",
+    "GradientExplainer",
+)
+SHAP_USE = ("shap_values", "summary_plot", "bar", "beeswarm", "waterfall")
+REPORTING = (
+    "print",
+    "info",
+    "log_metric",
+    "log_metrics",
+    "log_dict",
+    "log_table",
+    "log",
+    "to_csv",
+    "to_json",
+    "to_markdown",
+    "dump",
+    "savefig",
+    "barh",
+    "bar",
+    "plot",
+    "write",
+    "write_text",
+    "Series",
+    "DataFrame",
+)
+ABLATION = re.compile(
+    r"ablation|drop_col|drop_feature|leave_one_(feature|out)|without_feature", re.I
+)
+REPORT_FILE = re.compile(
+    r"(feature[_-]?importance|permutation[_-]?importance|shap|ablation)[^/]*\."
+    r"(csv|json|md|html|png|svg|txt)$",
+    re.I,
+)
+
+
+def _kind(facts: Facts, path: str, call_line: int) -> tuple[str, str]:
+    """(kind, credit): notebooks with saved outputs are committed results (manual)."""
+    if path.endswith(".ipynb") and notebook_results(facts, path):
+        return "result", "manual"
+    return "", "automated"
+
+
+def _emit(facts: Facts, path: str, call: Call, detail: str) -> Evidence:
+    kind, credit = _kind(facts, path, call.line)
+    if kind:
+        detail += " (notebook with saved outputs)"
+    return call_evidence(ITEM, path, call, detail, kind=kind or None, credit=credit)  # type: ignore[arg-type]
+
+
+def _importance(facts: Facts, path: str, pf: PythonFacts) -> Iterator[Evidence]:
+    for call in calls_from(pf, ("sklearn",), ("permutation_importance",)):
+        yield _emit(facts, path, call, "permutation importance computed")
+    explainers = calls_from(pf, ("shap",), SHAP_EXPLAINERS)
+    used = [c for c in pf.calls if c.attr in SHAP_USE] or [
+        c for c in pf.calls if c.name in {_target(facts, path, e) for e in explainers}
+    ]
+    if explainers and used:
+        yield _emit(facts, path, explainers[0], f"SHAP values computed with `{explainers[0].name}`")
+    for call in calls_from(pf, ("sklearn",), SELECTORS):
+        if pf.method_calls("fit", "fit_transform") or calls_from(
+            pf, ("sklearn",), ("Pipeline", "make_pipeline")
+        ):
+            yield _emit(
+                facts, path, call, f"feature selection with `{call.attr}` in a fitted pipeline"
+            )
+    for fn in pf.functions:
+        if ABLATION.search(fn.name) and any(
+            c.attr in ("fit", "cross_val_score", "cross_validate")
+            and c.scope.startswith(fn.qualname)
+            for c in pf.calls
+        ):
+            kind, credit = _kind(facts, path, fn.line)
+            yield Evidence(
+                ITEM,
+                f"drop-column/ablation experiment `{fn.name}` retrains without features",
+                path,
+                fn.line,
+                kind=kind or "code",
+                credit=credit,
+                symbol=fn.qualname,
+            )  # type: ignore[arg-type]
+
+
+def _target(facts: Facts, path: str, call: Call) -> str:
+    lines = facts.lines(path)
+    if path.endswith(".ipynb") or not 0 < call.line <= len(lines):
+        return "\0"
+    m = re.match(r"\s*(\w+)\s*=", lines[call.line - 1])
+    return m.group(1) if m else "\0"
+
+
+def _feature_importances(facts: Facts, path: str, pf: PythonFacts) -> Iterator[Evidence]:
+    if "feature_importances_" not in pf.attributes:
+        return
+    for _p, number, text in facts.grep(r"\.feature_importances_\b", [path]):
+        if text.lstrip().lstrip('"').lstrip().startswith("#"):
+            continue
+        scope = scope_at(pf, number) or "<module>"
+        near = [c for c in pf.calls if c.line in (number, number + 1) or c.scope == scope]
+        if not any(c.attr in REPORTING for c in near):
+            continue
+        kind, credit = _kind(facts, path, number)
+        detail = "`feature_importances_` read and reported"
+        if kind:
+            detail += " (notebook with saved outputs)"
+        yield Evidence(
+            ITEM,
+            detail,
+            path,
+            number,
+            kind=kind or "code",  # type: ignore[arg-type]
+            credit=credit,  # type: ignore[arg-type]
+            symbol=None if scope == "<module>" else scope,
+        )
+        return
+
+
+def _report_files(facts: Facts) -> Iterator[Evidence]:
+    for path in facts.repo.files:
+        if REPORT_FILE.search(path.rsplit("/", 1)[-1]) and (facts.repo.size(path) or 0) > 0:
+            yield Evidence(
+                ITEM,
+                f"committed feature-importance report `{path.rsplit('/', 1)[-1]}`",
+                path,
+                None,
+                kind="result",
+                credit="manual",
+            )
+
+
+@check("data-2")
+def feature_importance(facts: Facts) -> Iterator[Evidence | Hint]:
+    """Feature importance, ablation or selection analysis.
+
+    Credits `permutation_importance` calls, SHAP explainers whose values are computed or
+    plotted, `feature_importances_` read and reported (printed, logged, saved or plotted),
+    drop-column/ablation functions that retrain, and SelectKBest/RFE/SelectFromModel/
+    SequentialFeatureSelector used in a fitted pipeline; notebooks with saved outputs and
+    committed report files (feature_importance.csv, shap_summary.png, ...) are manual results.
+    Code evidence is automated when the pipeline or CI executes it. Imports alone earn nothing.
+    """
+    found = False
+    tokens = (
+        "permutation_importance",
+        "shap",
+        "feature_importances_",
+        *SELECTORS,
+        "ablation",
+        "drop_col",
+    )
+    for path, pf in facts.python_files(mentions=tokens, notebooks=True):
+        for ev in (*_importance(facts, path, pf), *_feature_importances(facts, path, pf)):
+            found = True
+            yield ev
+    for ev in _report_files(facts):
+        found = True
+        yield ev
+    if not found:
+        yield attestation_hint(
+            ITEM,
+            "permutation_importance, SHAP values, reported feature_importances_, ablation "
+            "experiments, feature selection in a pipeline, or a committed importance report",
+            "reports/feature-importance.md",
+        )

@@ -1,0 +1,136 @@
+"""data-4: features meet meta-level requirements (allow/deny lists enforced, licences known)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ml_readiness.checklib import (
+    always_skipped,
+    attestation_hint,
+    doc_evidence,
+    doc_sections,
+    iter_yaml_files,
+)
+from ml_readiness.evidence import Evidence, Hint
+from ml_readiness.facts import Facts, is_test_path
+from ml_readiness.registry import check
+
+from ._shared import code_lines, function_text
+
+ITEM = "data-4"
+LIST_NAME = re.compile(
+    r"^_?(FORBIDDEN|DENY|DENIED|DENYLIST|BLOCKED|BLOCKLIST|BANNED|PROTECTED|SENSITIVE|EXCLUDED|"
+    r"ALLOWED|ALLOW|ALLOWLIST|APPROVED|WHITELIST|BLACKLIST|PII|RESTRICTED)"
+    r"(_\w*)?$",
+    re.I,
+)
+LIST_SUBJECT = re.compile(r"feature|column|col|source|attribute|field|input|pii|list", re.I)
+PROTECTED_VALUES = re.compile(
+    r"""["'](race|ethnicity|gender|sex|religion|nationality|marital_status|disability|"""
+    r"""sexual_orientation|ssn|email|phone|date_of_birth|dob)["']""",
+    re.I,
+)
+ENFORCE = re.compile(
+    r"not\s+in\b|isdisjoint|\bintersection\b|&\s*set\(|set\([^)]*\)\s*&|issubset|<="
+)
+COLUMNS = re.compile(r"columns|features|feature_names|sources|\bcols\b")
+LICENCE_TITLE = (
+    r"(data|dataset|source).*(licen[cs]e|terms)|licen[cs]e.*(data|source)|data card|datasheet"
+)
+
+
+def _lists(facts: Facts) -> dict[str, tuple[str, int, int]]:
+    """Named allow/deny lists: name -> (path, line, entries)."""
+    out: dict[str, tuple[str, int, int]] = {}
+    for path, pf in facts.python_files(tests=None):
+        for a in pf.assigns:
+            name = a.name.rsplit(".", 1)[-1]
+            if LIST_NAME.match(name) and LIST_SUBJECT.search(name) and isinstance(a.value, tuple):
+                out.setdefault(name, (path, a.line, len(a.value)))
+    for path, doc in iter_yaml_files(facts, "*.yml", "*.yaml"):
+        if isinstance(doc, dict):
+            for key, value in doc.items():
+                if isinstance(key, str) and LIST_NAME.match(key) and isinstance(value, list):
+                    out.setdefault(key, (path, doc.line_of(key), len(value)))
+    return out
+
+
+def _enforcers(facts: Facts, names: set[str]) -> Iterator[tuple[str, object, str]]:
+    """(path, function, what) for live tests or code that enforce a list on columns."""
+    tokens = tuple(names) + ("not in", "isdisjoint", "intersection")
+    for path, pf in facts.python_files(mentions=tokens):
+        for fn in pf.functions:
+            text = code_lines(function_text(facts, path, fn))
+            used = sorted(n for n in names if re.search(rf"\b{re.escape(n)}\b", text))
+            protected = PROTECTED_VALUES.findall(text)
+            if not (used or protected) or not ENFORCE.search(text) or not COLUMNS.search(text):
+                continue
+            if fn.is_test:
+                if fn.asserts == 0 or always_skipped(fn, pf):
+                    continue
+            elif not re.search(r"\braise\b|\bassert\b", text) or is_test_path(path):
+                continue
+            what = ", ".join(f"`{n}`" for n in used) or ", ".join(
+                sorted({f"`{p.lower()}`" for p in protected})
+            )
+            yield path, fn, what
+
+
+@check("data-4")
+def feature_requirements(facts: Facts) -> Iterator[Evidence | Hint]:
+    """Meta-level requirements on features enforced.
+
+    Credits tests (live, asserting) and pipeline code (raising/asserting) that check feature
+    columns or sources against an allow/deny list (`FORBIDDEN_FEATURES`, `PROTECTED_COLUMNS`,
+    `allowed_sources:` ...) or against protected attributes named literally (race, gender,
+    ssn, email ...) — automated when CI or the pipeline runs them. A list that is written down
+    but not enforced, and documented data-source licences / data cards, earn manual credit.
+    """
+    lists = _lists(facts)
+    found = False
+    enforced: set[str] = set()
+    for path, fn, what in _enforcers(facts, set(lists)):
+        found = True
+        enforced |= {w.strip("`") for w in what.split(", ")}
+        kind = "test" if fn.is_test else "code"
+        verb = "asserts" if fn.is_test else "checks"
+        yield Evidence(
+            ITEM,
+            f"`{fn.qualname}` {verb} feature columns against {what}",
+            path,
+            fn.line,
+            kind=kind,
+            symbol=fn.qualname,
+        )
+    for name, (path, line, size) in sorted(lists.items()):
+        if name in enforced:
+            continue
+        found = True
+        yield Evidence(
+            ITEM,
+            f"feature list `{name}` ({size} entries) written down but not enforced by any test "
+            "or pipeline check",
+            path,
+            line,
+            kind="config",
+            credit="manual",
+        )
+    for path, section in doc_sections(facts, LICENCE_TITLE):
+        found = True
+        yield doc_evidence(
+            ITEM, path, section, f'data-source licence documented: "{section.title}"'
+        )
+    for path in facts.repo.glob(
+        "DATA_LICENSE*", "DATA-LICENSE*", "*/DATA_LICENSE*", "data/LICENSE*"
+    ):
+        if (facts.repo.size(path) or 0) > 0:
+            found = True
+            yield Evidence(ITEM, "data licence file", path, 1, kind="doc", credit="manual")
+    if not found:
+        yield attestation_hint(
+            ITEM,
+            "an allow/deny list of features or sources enforced by a test or pipeline step, a "
+            "test asserting protected columns are absent, or documented data-source licences",
+            "docs/feature-policy.md",
+        )

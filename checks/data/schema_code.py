@@ -1,0 +1,308 @@
+"""data-1, schemas declared in code: pandera, pydantic feature rows, TFDV, JSON Schema records,
+Deepchecks data-integrity suites. Each earns credit only at the call that validates data."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ml_readiness.checklib import call_evidence, kind_of
+from ml_readiness.evidence import Evidence, Finding, Hint
+from ml_readiness.facts import Facts, is_example_config
+from ml_readiness.facts.python import ClassDef, PythonFacts
+
+from ._shared import (
+    NUMERIC_ANNOTATION,
+    assigned_name,
+    calls_from,
+    class_fields,
+    column_list,
+    first_line,
+    receiver,
+)
+
+ITEM = "data-1"
+PANDERA_DECORATORS = ("check_types", "check_input", "check_output", "check_io")
+FEATURE_ROW_NAME = re.compile(
+    r"(Feature|Row|Record|Example|Sample|Observation|Instance|Input|Transaction|Event)s?$"
+)
+LOADING_CALLS = (
+    "read_csv",
+    "read_parquet",
+    "read_json",
+    "read_sql",
+    "read_table",
+    "load",
+    "loads",
+    "DictReader",
+    "iterrows",
+    "itertuples",
+    "to_dict",
+    "read_text",
+)
+LOADING_SCOPE = re.compile(r"load|read|ingest|valid|parse|clean|prepare|fetch", re.I)
+
+
+def _class_bases(pf: PythonFacts, root: str, names: tuple[str, ...]) -> list[ClassDef]:
+    return [
+        c
+        for c in pf.classes
+        if any(b.split(".")[0] == root and b.rsplit(".", 1)[-1] in names for b in c.bases)
+    ]
+
+
+def pandera_evidence(facts: Facts) -> Iterator[Evidence | Finding]:
+    """pandera DataFrameSchema / DataFrameModel validated with `.validate()` or check_types."""
+    schemas: dict[str, tuple[str, int, list[str], str]] = {}  # name -> path, line, cols, kind
+    files = facts.python_files(mentions=("pandera",), notebooks=True)
+    for path, pf in files:
+        for call in calls_from(pf, ("pandera",), ("DataFrameSchema",)):
+            name = assigned_name(facts, path, call.line) or "DataFrameSchema"
+            spec = call.args[0] if call.args else call.kw("columns")
+            cols = [k for k, _ in spec if isinstance(k, str)] if isinstance(spec, tuple) else []
+            schemas[name] = (path, call.line, cols, "pandera schema")
+        for cls in _class_bases(pf, "pandera", ("DataFrameModel", "SchemaModel")):
+            cols = [n for n, _a, _l in class_fields(facts, path, cls)]
+            schemas[cls.qualname] = (path, cls.line, cols, "pandera model")
+    validated: set[str] = set()
+    for path, pf in facts.python_files(mentions=tuple(schemas) or ("\0",), notebooks=True):
+        for call in pf.method_calls("validate"):
+            name = receiver(call)
+            if name in schemas:
+                validated.add(name)
+                _p, _l, cols, kind = schemas[name]
+                detail = f"{kind} `{name}` covers {column_list(cols)}; validated by `{call.name}`"
+                yield call_evidence(ITEM, path, call, detail)
+    for path, pf in files:
+        for fn in pf.functions:
+            used = [d for d in fn.decorators if d.split(".")[0] == "pandera"]
+            if not any(d.rsplit(".", 1)[-1] in PANDERA_DECORATORS for d in used):
+                continue
+            models = [
+                n
+                for n in schemas
+                if re.search(rf"\b{re.escape(n)}\b", _signature(facts, path, fn.line))
+            ]
+            validated.update(models)
+            covered = "; ".join(f"`{m}` covers {column_list(schemas[m][2])}" for m in models)
+            detail = f"pandera `@{used[0].rsplit('.', 1)[-1]}` validates `{fn.name}` data" + (
+                f": {covered}" if covered else ""
+            )
+            yield Evidence(ITEM, detail, path, fn.line, kind=kind_of(path), symbol=fn.qualname)
+    for name, (path, line, cols, kind) in sorted(schemas.items()):
+        if name not in validated:
+            yield Finding(
+                ITEM,
+                f"{kind} `{name}` covers {column_list(cols)}, but nothing calls its "
+                "`.validate()` or `@check_types` (not validated against; earns nothing)",
+                path,
+                line,
+            )
+
+
+def _signature(facts: Facts, path: str, line: int) -> str:
+    lines = facts.lines(path)
+    return "\n".join(lines[line - 1 : line + 4]) if not path.endswith(".ipynb") else ""
+
+
+def pydantic_evidence(facts: Facts) -> Iterator[Evidence | Finding]:
+    """pydantic models of feature rows validated in data-loading code."""
+    models: dict[str, tuple[str, int, list[str]]] = {}
+    for path, pf in facts.python_files(mentions=("BaseModel",)):
+        for cls in _class_bases(pf, "pydantic", ("BaseModel",)):
+            fields = class_fields(facts, path, cls)
+            numeric = sum(1 for _n, ann, _l in fields if NUMERIC_ANNOTATION.match(ann))
+            named = FEATURE_ROW_NAME.search(cls.qualname.rsplit(".", 1)[-1])
+            if len(fields) >= 2 and (named or (len(fields) >= 3 and numeric * 2 >= len(fields))):
+                models[cls.qualname.rsplit(".", 1)[-1]] = (path, cls.line, [f[0] for f in fields])
+    if not models:
+        return
+    validated: set[str] = set()
+    for path, pf in facts.python_files(mentions=tuple(models), notebooks=True):
+        loads = {c.scope for c in pf.calls if c.attr in LOADING_CALLS}
+        for call in pf.calls:
+            head = receiver(call) if "." in call.name else call.name
+            how = call.attr if "." in call.name else "construction"
+            if head not in models or how not in (
+                "model_validate",
+                "model_validate_json",
+                "parse_obj",
+                "construction",
+            ):
+                continue
+            if not (call.scope in loads or LOADING_SCOPE.search(call.scope)):
+                continue
+            validated.add(head)
+            detail = (
+                f"pydantic feature-row model `{head}` covers {column_list(models[head][2])}; "
+                f"rows validated by `{call.name}` in data-loading code"
+            )
+            yield call_evidence(ITEM, path, call, detail)
+    for name, (path, line, cols) in sorted(models.items()):
+        if name not in validated:
+            yield Finding(
+                ITEM,
+                f"pydantic feature-row model `{name}` covers {column_list(cols)}, but no "
+                "data-loading code validates rows with it (not validated against; earns nothing)",
+                path,
+                line,
+            )
+
+
+TFDV_VALIDATE = ("validate_statistics", "validate_examples_in_csv", "validate_examples_in_tfrecord")
+
+
+def tfdv_evidence(facts: Facts) -> Iterator[Evidence | Finding]:
+    """TFDV schema.pbtxt / infer_schema validated with validate_statistics or ExampleValidator."""
+    pbtxt = [p for p in facts.repo.glob("*.pbtxt") if "schema" in p.rsplit("/", 1)[-1].lower()]
+    features = {
+        p: re.findall(r'feature\s*\{\s*name:\s*"([^"]+)"', facts.text(p) or "") for p in pbtxt
+    }
+    used = False
+    inferred = []
+    for path, pf in facts.python_files(
+        mentions=("tensorflow_data_validation", "tfdv", "ExampleValidator"), notebooks=True
+    ):
+        text = facts.text(path) or ""
+        inferred += [
+            (path, c) for c in calls_from(pf, ("tensorflow_data_validation",), ("infer_schema",))
+        ]
+        calls = calls_from(pf, ("tensorflow_data_validation",), TFDV_VALIDATE)
+        calls += [
+            c for c in pf.calls if c.attr == "ExampleValidator" and c.qualified.startswith("tfx")
+        ]
+        for call in calls:
+            used = True
+            named = [p for p in pbtxt if p.rsplit("/", 1)[-1] in text]
+            feats = [f for p in named for f in features[p]]
+            source = ", ".join(f"`{p}`" for p in named) or "schema from the pipeline"
+            detail = (
+                f"TFDV validates data against {source} covering {column_list(feats)} "
+                f"via `{call.name}`"
+            )
+            yield call_evidence(ITEM, path, call, detail)
+    if not used:
+        for p in pbtxt:
+            yield Finding(
+                ITEM,
+                f"TFDV schema covers {column_list(features[p])}, but nothing calls "
+                "validate_statistics or runs an ExampleValidator (not validated against)",
+                p,
+                1,
+            )
+        for path, call in inferred:
+            yield Finding(
+                ITEM,
+                "TFDV schema inferred, but no statistics are validated against it",
+                path,
+                call.line,
+            )
+
+
+RECORD_LIKE = re.compile(
+    r"(^|/)(data|datasets?|records?|features?)/|record|row|feature|event|sample|example|"
+    r"input|message|payload|training",
+    re.I,
+)
+JSONSCHEMA_CALLS = (
+    "validate",
+    "Draft7Validator",
+    "Draft202012Validator",
+    "Draft4Validator",
+    "compile",
+)
+
+
+def jsonschema_evidence(facts: Facts) -> Iterator[Evidence | Finding | Hint]:
+    """JSON Schema files for records, validated with jsonschema/fastjsonschema."""
+    schemas = {}
+    for path in facts.repo.with_suffix(".json"):
+        if is_example_config(path) or not (
+            path.endswith(".schema.json") or facts.mentions(path, "json-schema.org")
+        ):
+            continue
+        data = facts.json(path)
+        if isinstance(data, dict) and isinstance(data.get("properties"), dict):
+            schemas[path] = list(data["properties"])
+    linked: set[str] = set()
+    for path, pf in facts.python_files(mentions=("jsonschema",), notebooks=True):
+        text = facts.text(path) or ""
+        for call in calls_from(pf, ("jsonschema", "fastjsonschema"), JSONSCHEMA_CALLS):
+            named = [s for s in schemas if s.rsplit("/", 1)[-1] in text]
+            arg = call.kw("schema", call.args[1] if len(call.args) > 1 else None)
+            inline = _inline_schema(pf, arg)
+            if not named and inline is None:
+                yield Hint(
+                    ITEM,
+                    f"`{call.name}` at {path}:{call.line} validates against a schema that could "
+                    "not be tied to a record schema file or literal; not credited",
+                )
+                continue
+            linked.update(named)
+            cols = [c for s in named for c in schemas[s]] + (inline or [])
+            where = ", ".join(f"`{s}`" for s in named) or "an inline schema"
+            detail = (
+                f"JSON Schema {where} covers {column_list(cols)}; "
+                f"records validated by `{call.name}`"
+            )
+            yield call_evidence(ITEM, path, call, detail)
+    for path, cols in sorted(schemas.items()):
+        if path not in linked and RECORD_LIKE.search(path):
+            line = first_line(facts, path, r'"properties"')
+            yield Finding(
+                ITEM,
+                f"JSON Schema covers {column_list(cols)}, but no jsonschema validation "
+                "call uses it (not validated against; earns nothing)",
+                path,
+                line,
+            )
+
+
+def _inline_schema(pf: PythonFacts, arg: object) -> list[str] | None:
+    if not isinstance(arg, str) or not arg.startswith("$"):
+        return None
+    for a in pf.assigns:
+        if a.name == arg[1:] and isinstance(a.value, tuple):
+            props = dict(p for p in a.value if isinstance(p, tuple) and len(p) == 2).get(
+                "properties"
+            )
+            if isinstance(props, tuple):
+                return [k for k, _ in props if isinstance(k, str)]
+    return None
+
+
+def deepchecks_evidence(facts: Facts) -> Iterator[Evidence | Finding]:
+    """Deepchecks `data_integrity()` suites that are run."""
+    for path, pf in facts.python_files(mentions=("data_integrity",), notebooks=True):
+        suites = calls_from(pf, ("deepchecks",), ("data_integrity",))
+        if not suites:
+            continue
+        names = {assigned_name(facts, path, s.line) for s in suites}
+        runs = [
+            c
+            for c in pf.method_calls("run")
+            if receiver(c) in names
+            or (receiver(c) == "?" and any(s.line == c.line for s in suites))
+        ]
+        for call in runs:
+            yield call_evidence(
+                ITEM, path, call, f"Deepchecks data-integrity suite run by `{call.name}`"
+            )
+        if not runs:
+            yield Finding(
+                ITEM,
+                "Deepchecks data_integrity() suite built but never `.run()` (not validated)",
+                path,
+                suites[0].line,
+            )
+
+
+def code_schema_evidence(facts: Facts) -> Iterator[Evidence | Finding | Hint]:
+    for source in (
+        pandera_evidence,
+        pydantic_evidence,
+        tfdv_evidence,
+        jsonschema_evidence,
+        deepchecks_evidence,
+    ):
+        yield from source(facts)

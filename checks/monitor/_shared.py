@@ -1,0 +1,206 @@
+"""Views shared by the monitoring checks: alert rules and whether they are loaded, automation
+questions about entry points, feature-code naming, and the audit date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+
+from ml_readiness.entrypoints import EntryPoint
+from ml_readiness.evidence import Evidence, Execution, Hint
+from ml_readiness.facts import Facts, is_example_config
+from ml_readiness.facts.python import MODULE
+
+TF_ALARM = re.compile(
+    r'resource\s+"aws_cloudwatch_metric_alarm"\s+"(\w+)"[^}]*?metric_name\s*=\s*"(\w+)"', re.S
+)
+
+
+@dataclass(frozen=True)
+class AlertRule:
+    """An alert rule and, when a monitoring system evaluates it, what loads it."""
+
+    path: str
+    line: int
+    name: str
+    expr: str
+    loaded_by: str | None
+
+
+def audit_date(facts: Facts) -> dt.date:
+    """The audit's "today" (`--as-of`), falling back to the real date."""
+    date = getattr(facts, "as_of", None)
+    if isinstance(date, dt.date):
+        return date
+    return facts.memo("as_of", lambda _: dt.date.today())
+
+
+def entry_symbol(entry: EntryPoint) -> str | None:
+    """The Evidence symbol of an entry point (None for module-level scripts)."""
+    return None if entry.symbol == MODULE else entry.symbol
+
+
+def automated_run(facts: Facts, path: str, symbol: str | None) -> Execution | None:
+    """The automated execution of `path`/`symbol`, or None."""
+    run = facts.automation.execution_of(path, None if symbol == MODULE else symbol)
+    return run if run is not None and run.automated else None
+
+
+def scheduled_run(facts: Facts, path: str, symbol: str | None) -> Execution | None:
+    """A schedule-triggered execution of `path`/`symbol`, or None."""
+    runs = facts.automation.executions(path, None if symbol == MODULE else symbol)
+    return next((r for r in runs if r.trigger == "schedule"), None)
+
+
+def alert_rules(facts: Facts) -> list[AlertRule]:
+    """Prometheus/Grafana/CloudWatch alert rules of the repo (computed once per audit)."""
+    return facts.memo("monitor.alert_rules", _collect_rules)
+
+
+def _collect_rules(facts: Facts) -> list[AlertRule]:
+    yamls = [
+        p
+        for p in facts.repo.with_suffix(".yml", ".yaml")
+        if not is_example_config(p) and not p.startswith(".github/")
+    ]
+    rule_globs = _rule_file_globs(facts, yamls)
+    out: list[AlertRule] = []
+    for path in yamls:
+        if not facts.mentions(path, "alert", "AWS::CloudWatch::Alarm", "condition"):
+            continue
+        for doc in facts.yaml(path) or []:
+            if not isinstance(doc, dict):
+                continue
+            if doc.get("kind") == "PrometheusRule":
+                spec = doc.get("spec")
+                groups = spec.get("groups") if isinstance(spec, dict) else None
+                out += _prometheus(path, groups, "PrometheusRule manifest")
+            elif isinstance(doc.get("groups"), list):
+                loader = _loaded_by(facts, path, rule_globs)
+                out += _prometheus(path, doc["groups"], loader)
+                if "provisioning" in path or "grafana" in path.lower():
+                    out += _grafana(path, doc["groups"])
+            resources = doc.get("Resources")
+            if isinstance(resources, dict):
+                out += _cloudformation(path, resources)
+    for path in facts.repo.with_suffix(".tf"):
+        text = facts.text(path) or ""
+        for m in TF_ALARM.finditer(text):
+            line = text.count("\n", 0, m.start()) + 1
+            out.append(AlertRule(path, line, m.group(1), m.group(2), "Terraform"))
+    return sorted(set(out), key=lambda r: (r.path, r.line, r.name))
+
+
+def _rule_file_globs(facts: Facts, yamls: list[str]) -> list[tuple[str, str]]:
+    """(prometheus config path, rule-file pattern) for every `rule_files:` entry."""
+    out = []
+    for path in yamls:
+        if not facts.mentions(path, "rule_files"):
+            continue
+        doc = facts.yaml_doc(path)
+        files = doc.get("rule_files") if isinstance(doc, dict) else None
+        for pattern in files if isinstance(files, list) else []:
+            out.append((path, str(pattern)))
+    return out
+
+
+def _loaded_by(facts: Facts, path: str, rule_globs: list[tuple[str, str]]) -> str | None:
+    base = posixpath.basename(path)
+    for config, pattern in rule_globs:
+        joined = posixpath.normpath(posixpath.join(posixpath.dirname(config), pattern))
+        if fnmatchcase(path, joined) or fnmatchcase(base, posixpath.basename(pattern)):
+            return f"rule_files in {config}"
+    folder = posixpath.dirname(path)
+    while folder:
+        if facts.repo.exists(f"{folder}/Chart.yaml"):
+            return f"Helm chart {folder}"
+        for name in ("kustomization.yaml", "kustomization.yml"):
+            kpath = f"{folder}/{name}"
+            if facts.repo.exists(kpath) and facts.mentions(kpath, path[len(folder) + 1 :]):
+                return f"kustomization {kpath}"
+        folder = posixpath.dirname(folder)
+    return None
+
+
+def _prometheus(path: str, groups: object, loaded_by: str | None) -> list[AlertRule]:
+    out = []
+    for group in groups if isinstance(groups, list) else []:
+        rules = group.get("rules") if isinstance(group, dict) else None
+        for rule in rules if isinstance(rules, list) else []:
+            if isinstance(rule, dict) and rule.get("alert") and rule.get("expr"):
+                line = getattr(rule, "line", 0) or 0
+                out.append(AlertRule(path, line, str(rule["alert"]), str(rule["expr"]), loaded_by))
+    return out
+
+
+def _grafana(path: str, groups: list) -> list[AlertRule]:
+    out = []
+    for group in groups:
+        rules = group.get("rules") if isinstance(group, dict) else None
+        for rule in rules if isinstance(rules, list) else []:
+            if isinstance(rule, dict) and rule.get("title") and rule.get("condition"):
+                exprs = [
+                    str((d.get("model") or {}).get("expr", ""))
+                    for d in rule.get("data") or []
+                    if isinstance(d, dict) and isinstance(d.get("model"), dict)
+                ]
+                line = getattr(rule, "line", 0) or 0
+                expr = " ".join(exprs) or str(rule["title"])
+                out.append(
+                    AlertRule(path, line, str(rule["title"]), expr, "Grafana alert provisioning")
+                )
+    return out
+
+
+def _cloudformation(path: str, resources: dict) -> list[AlertRule]:
+    out = []
+    for name, res in resources.items():
+        if not isinstance(res, dict) or res.get("Type") != "AWS::CloudWatch::Alarm":
+            continue
+        props = res.get("Properties") if isinstance(res.get("Properties"), dict) else {}
+        metric = str(props.get("MetricName", ""))
+        line = getattr(res, "line", 0) or 0
+        out.append(AlertRule(path, line, str(name), metric, "CloudFormation template"))
+    return out
+
+
+def rule_evidence(item: str, rule: AlertRule, what: str) -> Evidence:
+    """Config evidence for an alert rule: enforced only when a monitoring system loads it."""
+    where = f", loaded by {rule.loaded_by}" if rule.loaded_by else ""
+    return Evidence(
+        item,
+        f"alert rule {rule.name} on {what} (`{rule.expr[:80]}`){where}",
+        rule.path,
+        rule.line or None,
+        kind="config",
+        credit="automated" if rule.loaded_by else "manual",
+        enforced=rule.loaded_by is not None,
+    )
+
+
+def unloaded_hint(item: str, rule: AlertRule) -> Hint:
+    return Hint(
+        item,
+        f"alert rule {rule.name} ({rule.path}:{rule.line}) is not loaded by any monitoring "
+        "config (no `rule_files:` entry, PrometheusRule manifest, Helm chart or kustomization "
+        "refers to it), so nothing evaluates it: manual only",
+    )
+
+
+def matching_rules(facts: Facts, pattern: str) -> list[AlertRule]:
+    """Alert rules whose expression or name matches `pattern` (case-insensitive)."""
+    rx = re.compile(pattern, re.I)
+    return [r for r in alert_rules(facts) if rx.search(r.expr) or rx.search(r.name)]
+
+
+def emit_rules(item: str, facts: Facts, pattern: str, what: str) -> list[Evidence | Hint]:
+    """Evidence (and a hint for rules nobody loads) for alert rules matching `pattern`."""
+    out: list[Evidence | Hint] = []
+    for rule in matching_rules(facts, pattern):
+        out.append(rule_evidence(item, rule, what))
+        if rule.loaded_by is None:
+            out.append(unloaded_hint(item, rule))
+    return out

@@ -1,0 +1,163 @@
+"""monitor-4: models are retrained on time, and an old model is noticed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+
+from ml_readiness.checklib import iter_yaml_files
+from ml_readiness.entrypoints import training_entry_points
+from ml_readiness.evidence import Evidence, Finding, Hint
+from ml_readiness.facts import Facts, is_example_config
+from ml_readiness.registry import check
+
+from ._shared import audit_date, automated_run, emit_rules, entry_symbol, scheduled_run
+
+ITEM = "monitor-4"
+AGE_RULES = r"model_?age|model_?timestamp|last_?train|trained_?at|stale|model_.*created"
+MLFLOW_KEYS = ("last_updated_timestamp", "creation_timestamp")
+JSON_KEYS = ("trained_at", "training_date", "created_at", "training_timestamp", "trained_on")
+TRAIN_WORDS = re.compile(r"train|retrain|fit", re.I)
+
+
+@check(ITEM)
+def retraining_and_model_age(facts: Facts) -> Iterator[Evidence | Finding | Hint]:
+    """Retraining is scheduled, or the model's age is checked against a maximum.
+
+    Credits training entry points that a schedule-triggered automation root runs (a CI run on
+    push is a smoke test, not retraining), orchestrator schedules whose tasks train (Airflow
+    DAGs with a schedule, Kubernetes CronJobs), and alert rules on model age. Committed model
+    metadata with training timestamps (MLflow registry `meta.yaml`, model metadata JSON with
+    `trained_at`/`created_at`) is compared with `max_model_age_days` at the audit date.
+    """
+    produced = list(_retraining(facts))
+    produced += _orchestrator_schedules(facts)
+    produced += emit_rules(ITEM, facts, AGE_RULES, "model age")
+    produced += _metadata_age(facts)
+    yield from produced
+    if not any(isinstance(p, Evidence | Finding) for p in produced):
+        yield Hint(
+            ITEM,
+            "no scheduled retraining (a schedule-triggered job running a training entry point, "
+            "an Airflow DAG or CronJob that trains) and no model-age alert found",
+        )
+
+
+def _retraining(facts: Facts) -> Iterator[Evidence | Hint]:
+    for t in training_entry_points(facts):
+        run = scheduled_run(facts, t.path, t.symbol)
+        if run is not None:
+            yield Evidence(
+                ITEM,
+                f"training entry point {t.label} runs on a schedule via {run.root}",
+                t.path,
+                t.line,
+                symbol=entry_symbol(t),
+            )
+            continue
+        other = automated_run(facts, t.path, t.symbol)
+        if other is not None:
+            yield Hint(
+                ITEM,
+                f"{t.label} runs via {other.root} on {other.trigger}, not on a schedule: a CI "
+                "training run is not retraining",
+            )
+
+
+def _orchestrator_schedules(facts: Facts) -> Iterator[Evidence]:
+    for path, pf in facts.python_files(mentions=("airflow",), tests=False):
+        if not pf.imports_module("airflow"):
+            continue
+        trains = any(TRAIN_WORDS.search(str(v)) for c in pf.calls for _, v in c.kwargs)
+        for c in pf.calls_to("airflow.DAG", "airflow.models.DAG", "airflow.decorators.dag"):
+            schedule = c.kw("schedule", c.kw("schedule_interval"))
+            if schedule not in (None, "@once") and trains:
+                yield Evidence(
+                    ITEM,
+                    f"Airflow DAG scheduled `{schedule}` runs a training task",
+                    path,
+                    c.line,
+                    kind="config",
+                    enforced=True,
+                )
+    for path, doc in iter_yaml_files(facts, "*.yaml", "*.yml"):
+        if not isinstance(doc, dict) or doc.get("kind") != "CronJob":
+            continue
+        spec = doc.get("spec") if isinstance(doc.get("spec"), dict) else {}
+        if spec.get("schedule") and TRAIN_WORDS.search(str(spec.get("jobTemplate", ""))):
+            yield Evidence(
+                ITEM,
+                f"Kubernetes CronJob `{spec['schedule']}` runs training",
+                path,
+                getattr(doc, "line", None),
+                kind="config",
+                enforced=True,
+            )
+
+
+def _timestamp(value: object) -> dt.date | None:
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+        seconds = value / 1000 if value > 1e11 else value
+        return dt.datetime.fromtimestamp(seconds, dt.UTC).date()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def _metadata_dates(facts: Facts) -> list[tuple[dt.date, str, int | None]]:
+    out = []
+    for path in facts.repo.glob("*mlruns/*meta.yaml"):
+        doc = facts.yaml_doc(path)
+        for key in MLFLOW_KEYS if isinstance(doc, dict) else ():
+            date = _timestamp(doc.get(key))
+            if date:
+                out.append((date, path, doc.line_of(key)))
+                break
+    for path in facts.repo.with_suffix(".json"):
+        base = path.rsplit("/", 1)[-1].lower()
+        if is_example_config(path) or not re.search(r"model|meta", base):
+            continue
+        if not facts.mentions(path, *JSON_KEYS):
+            continue
+        doc = facts.json(path)
+        for key in JSON_KEYS if isinstance(doc, dict) else ():
+            date = _timestamp(doc.get(key))
+            if date:
+                hits = facts.grep(f'"{key}"', [path])
+                out.append((date, path, hits[0][1] if hits else None))
+                break
+    return sorted(out, reverse=True)
+
+
+def _metadata_age(facts: Facts) -> Iterator[Evidence | Finding | Hint]:
+    dates = _metadata_dates(facts)
+    if not dates:
+        return
+    date, path, line = dates[0]
+    today = audit_date(facts)
+    age = (today - date).days
+    limit = getattr(facts.config, "max_model_age_days", None)
+    said = f"model metadata says trained {date.isoformat()}, {age} days before {today.isoformat()}"
+    if limit is None:
+        yield Hint(
+            ITEM,
+            f"{path}: {said}; set max_model_age_days in mlready.yaml to check it against a limit",
+        )
+    elif age <= limit:
+        yield Evidence(
+            ITEM,
+            f"{said}, within max_model_age_days={limit}",
+            path,
+            line,
+            kind="result",
+            credit="manual",
+        )
+    else:
+        yield Finding(
+            ITEM, f"{said}, over max_model_age_days={limit}: the model is stale", path, line,
+            cap="manual",
+        )  # fmt: skip

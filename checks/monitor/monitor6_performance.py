@@ -1,0 +1,62 @@
+"""monitor-6: training and serving compute performance is tracked and regressions alerted."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ml_readiness.checklib import always_skipped, test_evidence
+from ml_readiness.evidence import Evidence, Hint
+from ml_readiness.facts import Facts
+from ml_readiness.registry import check
+
+from ._shared import emit_rules
+
+ITEM = "monitor-6"
+ASV_BENCH = re.compile(r"^(time|mem|peakmem|track|timeraw)_")
+PERF_RULES = r"latency|duration|request|throughput|rps|memory|cpu|gpu|qps|p9[59]|seconds_bucket"
+
+
+@check(ITEM)
+def performance_tracking(facts: Facts) -> Iterator[Evidence | Hint]:
+    """Benchmarks tracked over time, or alert rules on serving latency, throughput or memory.
+
+    Counts pytest-benchmark tests (the `benchmark` fixture), asv benchmark suites next to an
+    `asv.conf.json`, locust load tests, and alert rules on latency/throughput/memory
+    (Prometheus rule files, PrometheusRule manifests, Grafana alert provisioning, CloudWatch
+    alarms in CloudFormation or Terraform). Benchmarks are automated when automation runs them;
+    an alert rule is automated only when a monitoring system loads it.
+    """
+    found = False
+    for path, pf in facts.python_files(mentions=("benchmark",), tests=True):
+        for fn in pf.tests():  # a benchmark measures; it need not assert
+            if "benchmark" in fn.params and not always_skipped(fn, pf):
+                found = True
+                yield test_evidence(ITEM, path, fn, f"pytest-benchmark test {fn.qualname}")
+    if facts.repo.named("asv.conf.json"):
+        for path, pf in facts.python_files():
+            if "benchmarks/" not in f"/{path}":
+                continue
+            bench = next((f for f in pf.functions if ASV_BENCH.match(f.name)), None)
+            if bench is not None:
+                found = True
+                yield Evidence(
+                    ITEM, f"asv benchmark {bench.qualname}", path, bench.line, symbol=bench.qualname
+                )
+    for path, pf in facts.python_files(mentions=("locust",), tests=None):
+        users = [
+            c
+            for c in pf.classes
+            if any(b.startswith("locust.") and b.endswith("User") for b in c.bases)
+        ]
+        if users:
+            found = True
+            yield Evidence(ITEM, f"locust load test {users[0].qualname}", path, users[0].line)
+    rules = emit_rules(ITEM, facts, PERF_RULES, "serving performance")
+    yield from rules
+    if not found and not rules:
+        yield Hint(
+            ITEM,
+            "no pytest-benchmark/asv/locust benchmarks and no alert rules on latency, "
+            "throughput or memory found",
+        )

@@ -1,0 +1,96 @@
+"""monitor-7: prediction quality and drift are monitored in production."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ml_readiness.checklib import call_evidence
+from ml_readiness.evidence import Evidence, Hint
+from ml_readiness.facts import Facts
+from ml_readiness.facts.python import MAIN
+from ml_readiness.registry import check
+
+from ._shared import automated_run, emit_rules, scheduled_run
+
+ITEM = "monitor-7"
+DETECTORS = {
+    "alibi_detect.cd": "alibi-detect drift detector",
+    "nannyml.CBPE": "NannyML performance estimation",
+    "nannyml.DLE": "NannyML performance estimation",
+    "nannyml.UnivariateDriftCalculator": "NannyML drift calculator",
+    "nannyml.DataReconstructionDriftCalculator": "NannyML drift calculator",
+    "sagemaker.model_monitor.DefaultModelMonitor": "SageMaker Model Monitor",
+    "sagemaker.model_monitor.ModelQualityMonitor": "SageMaker Model Quality Monitor",
+    "google.cloud.aiplatform.ModelDeploymentMonitoringJob": "Vertex AI model monitoring",
+    "whylogs.log": "whylogs profile",
+}
+DRIFT_PRESETS = re.compile(r"Drift|Classification|Regression|Quality", re.I)
+PRODUCTION_DATA = re.compile(
+    r"prod|serv|live|logged|infer|request|recent|latest|daily|window|current_batch|traffic", re.I
+)
+QUALITY_RULES = r"accuracy|auc|f1|precision|recall|drift|psi|mape|rmse|mae|model_quality|error_rate"
+EVAL_SCRIPT = re.compile(r"(eval|evaluate|monitor|quality)\w*\.py$")
+
+
+@check(ITEM)
+def production_quality_monitoring(facts: Facts) -> Iterator[Evidence | Hint]:
+    """Production prediction quality or drift is monitored and alerted on.
+
+    Counts drift/quality monitors run on production data (Evidently Report/TestSuite with
+    drift or quality presets whose current data is production data, whylogs profiles,
+    alibi-detect detectors, NannyML estimators, SageMaker Model Monitor and Vertex AI model
+    monitoring), evaluation scripts that a schedule runs (fresh labels), and alert rules on
+    model-quality metrics. Drift between a training and a test split is offline analysis,
+    not production monitoring.
+    """
+    found = False
+    for path, pf in facts.python_files(mentions=("evidently",), tests=False, notebooks=True):
+        if not pf.imports_module("evidently"):
+            continue
+        presets = [c for c in pf.calls if DRIFT_PRESETS.search(c.attr) and c.attr[:1].isupper()]
+        strings = " ".join(s for s, _ in pf.strings)
+        for call in pf.method_calls("run"):
+            current = str(call.kw("current_data", ""))
+            if not presets or not call.has_kw("current_data"):
+                continue
+            if PRODUCTION_DATA.search(current) or PRODUCTION_DATA.search(strings):
+                found = True
+                detail = f"Evidently {presets[0].attr} on production data (`{call.name}`)"
+                yield call_evidence(ITEM, path, call, detail)
+            else:
+                yield Hint(
+                    ITEM,
+                    f"{path}:{call.line} runs Evidently on {current[1:] or 'data'} that is not "
+                    "production data (an offline comparison); not credited",
+                )
+    for path, pf in facts.python_files(
+        mentions=("alibi_detect", "nannyml", "model_monitor", "ModelMonitor", "whylogs",
+                  "ModelDeploymentMonitoringJob"), tests=False, notebooks=True
+    ):  # fmt: skip
+        for call in pf.calls:
+            label = next((v for k, v in DETECTORS.items() if call.qualified.startswith(k)), None)
+            if label:
+                found = True
+                yield call_evidence(ITEM, path, call, f"{label} `{call.name}`")
+                break
+    for path, pf in facts.python_files(tests=False):
+        if not EVAL_SCRIPT.search(path.rsplit("/", 1)[-1]) or not pf.has_main:
+            continue
+        run = scheduled_run(facts, path, MAIN)
+        line = min((c.line for c in pf.calls if c.scope == MAIN), default=1)
+        if run is not None:
+            found = True
+            yield Evidence(
+                ITEM, f"evaluation {path} runs on a schedule via {run.root}", path, line,
+                symbol=MAIN,
+            )  # fmt: skip
+        elif automated_run(facts, path, MAIN) is not None:
+            yield Hint(ITEM, f"{path} runs on change, not on a schedule over fresh labels")
+    rules = emit_rules(ITEM, facts, QUALITY_RULES, "model quality")
+    yield from rules
+    if not found and not rules:
+        yield Hint(
+            ITEM,
+            "no production drift/quality monitor, scheduled evaluation or quality alert rule",
+        )

@@ -1,0 +1,392 @@
+"""data-1: a schema earns credit only where data is validated against it."""
+
+from __future__ import annotations
+
+import json
+
+from tests.checks.data.util import ci, details, evidence, findings, hints
+from tests.helpers import audit, levels, make_repo, notebook, run_check
+
+CHECK = "feature-schema"
+SUITE_0X = json.dumps(
+    {
+        "expectation_suite_name": "orders",
+        "expectations": [
+            {
+                "expectation_type": "expect_column_values_to_not_be_null",
+                "kwargs": {"column": "age"},
+            },
+            {
+                "expectation_type": "expect_column_values_to_be_between",
+                "kwargs": {"column": "income", "min_value": 0},
+            },
+            {
+                "expectation_type": "expect_table_columns_to_match_set",
+                "kwargs": {"column_set": ["age", "income", "city"]},
+            },
+        ],
+    },
+    indent=2,
+)
+CHECKPOINT_0X = """
+name: orders_cp
+config_version: 1.0
+class_name: Checkpoint
+validations:
+  - batch_request:
+      datasource_name: warehouse
+    expectation_suite_name: orders
+"""
+
+
+def test_ge_0x_checkpoint_run_in_ci(tmp_path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "great_expectations/great_expectations.yml": "config_version: 3.0\n",
+            "great_expectations/expectations/orders.json": SUITE_0X,
+            "great_expectations/checkpoints/orders_cp.yml": CHECKPOINT_0X,
+            ".github/workflows/ci.yml": ci("great_expectations checkpoint run orders_cp"),
+        },
+    )
+    out = run_check(root, CHECK)
+    assert evidence(out) == [
+        ("great_expectations/checkpoints/orders_cp.yml", 4, "config", "automated", None)
+    ]
+    assert details(out) == [
+        "GE checkpoint `orders_cp` validates GE suite `orders` covers 3 columns: age, income, city"
+    ]
+    assert findings(out) == []
+
+
+def test_ge_0x_checkpoint_run_in_ci_is_automated(tmp_path) -> None:
+    """Depends on the AutomationMap recording checkpoint files run by CI."""
+    root = make_repo(
+        tmp_path,
+        {
+            "great_expectations/expectations/orders.json": SUITE_0X,
+            "great_expectations/checkpoints/orders_cp.yml": CHECKPOINT_0X,
+            ".github/workflows/ci.yml": ci("great_expectations checkpoint run orders_cp"),
+        },
+    )
+    assert levels(audit(root))["data-1"] == "automated"
+
+
+def test_ge_1x_layout_with_checkpoint_run_in_code(tmp_path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "gx/expectations/orders.json": json.dumps(
+                {
+                    "name": "orders",
+                    "expectations": [
+                        {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "id"}},
+                        {"type": "expect_column_values_to_be_unique", "kwargs": {"column": "sku"}},
+                    ],
+                }
+            ),
+            "gx/validation_definitions/orders_vd.json": json.dumps(
+                {"name": "orders_vd", "suite": {"name": "orders", "id": "1"}}
+            ),
+            "gx/checkpoints/orders_cp.json": json.dumps(
+                {"name": "orders_cp", "validation_definitions": [{"name": "orders_vd", "id": "2"}]},
+                indent=1,
+            ),
+            "pipeline/validate.py": """
+                import great_expectations as gx
+
+
+                def validate():
+                    context = gx.get_context()
+                    checkpoint = context.checkpoints.get("orders_cp")
+                    return checkpoint.run()
+            """,
+        },
+    )
+    out = run_check(root, CHECK)
+    assert evidence(out) == [
+        ("gx/checkpoints/orders_cp.json", 3, "config", "automated", None),
+        ("pipeline/validate.py", 7, "code", "automated", "validate"),
+    ]
+    assert details(out)[1] == (
+        "Great Expectations validation checkpoint `.run()`: "
+        "GE suite `orders` covers 2 columns: id, sku"
+    )
+
+
+def test_suite_built_in_code_and_validated(tmp_path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "src/checks.py": """
+                import great_expectations as gx
+                import great_expectations.expectations as gxe
+
+
+                def check_orders(context, batch_definition):
+                    suite = gx.ExpectationSuite(name="orders")
+                    suite.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column="age"))
+                    suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(column="income"))
+                    vd = gx.ValidationDefinition(data=batch_definition, suite=suite, name="vd")
+                    return vd.run()
+            """,
+        },
+    )
+    out = run_check(root, CHECK)
+    assert evidence(out) == [("src/checks.py", 10, "code", "automated", "check_orders")]
+    assert details(out) == [
+        "Great Expectations validation validation definition `.run()`: "
+        "GE suite `orders` covers 2 columns: age, income"
+    ]
+
+
+def test_trap_ge_suite_nobody_validates(tmp_path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "great_expectations/expectations/orders.json": SUITE_0X,
+            "README.md": "# Data\n\nRun `great_expectations checkpoint run orders_cp` some day.\n",
+            ".github/workflows/ci.yml": ci(),
+        },
+    )
+    out = run_check(root, CHECK)
+    assert evidence(out) == []
+    assert findings(out) == [("great_expectations/expectations/orders.json", 2, None)]
+    assert "not validated against; earns nothing" in out[0].detail
+    assert levels(audit(root))["data-1"] == "none"
+
+
+PANDERA_TRAIN = """
+import pandas as pd
+import pandera as pa
+from pandera.typing import Series
+
+
+class Orders(pa.DataFrameModel):
+    age: Series[int] = pa.Field(ge=0)
+    income: Series[float]
+
+
+raw_schema = pa.DataFrameSchema({"city": pa.Column(str), "zip": pa.Column(str)})
+
+
+def load(path):
+    df = pd.read_csv(path)
+    return Orders.validate(df)
+
+
+if __name__ == "__main__":
+    load("data.csv")
+"""
+
+
+def test_pandera_model_validated_and_unused_schema_reported(tmp_path) -> None:
+    root = make_repo(
+        tmp_path,
+        {"src/train.py": PANDERA_TRAIN, ".github/workflows/ci.yml": ci("python src/train.py")},
+    )
+    out = run_check(root, CHECK)
+    assert evidence(out) == [("src/train.py", 16, "code", "automated", "load")]
+    assert details(out) == [
+        "pandera model `Orders` covers 2 columns: age, income; validated by `Orders.validate`"
+    ]
+    assert findings(out) == [("src/train.py", 11, None)]
+    assert out[1].detail.startswith("pandera schema `raw_schema` covers 2 columns: city, zip")
+
+
+def test_pandera_check_types_decorator(tmp_path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "features/schema.py": """
+                import pandera as pa
+                from pandera.typing import DataFrame, Series
+
+
+                class Raw(pa.DataFrameModel):
+                    amount: Series[float]
+
+
+                @pa.check_types
+                def clean(df: DataFrame[Raw]) -> DataFrame[Raw]:
+                    return df.dropna()
+            """,
+        },
+    )
+    out = run_check(root, CHECK)
+    assert evidence(out) == [("features/schema.py", 10, "code", "automated", "clean")]
+    assert details(out) == [
+        "pandera `@check_types` validates `clean` data: `Raw` covers 1 column: amount"
+    ]
+
+
+def test_pandera_manual_in_notebook_without_ci(tmp_path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "analysis.ipynb": notebook(
+                "import pandera as pa\nschema = pa.DataFrameSchema({'age': pa.Column(int)})",
+                "schema.validate(df)",
+                outputs=True,
+            )
+        },
+    )
+    out = run_check(root, CHECK)
+    assert [(p, kind, credit) for p, _line, kind, credit, _s in evidence(out)] == [
+        ("analysis.ipynb", "code", "automated")
+    ]
+    assert levels(audit(root))["data-1"] == "manual"
+
+
+def test_pydantic_feature_rows_validated_in_loader(tmp_path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "src/rows.py": """
+                import json
+                from pydantic import BaseModel
+
+
+                class FeatureRow(BaseModel):
+                    age: int
+                    income: float
+                    city: str
+
+
+                class ServingRequest(BaseModel):
+                    user: str
+                    text: str
+
+
+                def load_rows(path):
+                    with open(path) as fh:
+                        return [FeatureRow.model_validate(r) for r in json.load(fh)]
+            """,
+        },
+    )
+    out = run_check(root, CHECK)
+    assert evidence(out) == [("src/rows.py", 18, "code", "automated", "load_rows")]
+    assert details(out) == [
+        "pydantic feature-row model `FeatureRow` covers 3 columns: age, income, city; "
+        "rows validated by `FeatureRow.model_validate` in data-loading code"
+    ]
+    assert findings(out) == []
+
+
+def test_tfdv_schema_validated_and_trap(tmp_path) -> None:
+    pbtxt = (
+        'feature {\n  name: "age"\n  type: INT\n}\nfeature {\n  name: "city"\n  type: BYTES\n}\n'
+    )
+    root = make_repo(
+        tmp_path,
+        {
+            "schema/schema.pbtxt": pbtxt,
+            "pipeline/check.py": """
+                import tensorflow_data_validation as tfdv
+
+
+                def check(stats):
+                    schema = tfdv.load_schema_text("schema/schema.pbtxt")
+                    return tfdv.validate_statistics(stats, schema)
+            """,
+        },
+    )
+    out = run_check(root, CHECK)
+    assert evidence(out) == [("pipeline/check.py", 6, "code", "automated", "check")]
+    assert details(out) == [
+        "TFDV validates data against `schema/schema.pbtxt` covering 2 columns: age, city "
+        "via `tfdv.validate_statistics`"
+    ]
+    trap = make_repo(tmp_path / "trap", {"schema.pbtxt": pbtxt})
+    out = run_check(trap, CHECK)
+    assert evidence(out) == [] and findings(out) == [("schema.pbtxt", 1, None)]
+
+
+def test_json_schema_records(tmp_path) -> None:
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "properties": {"age": {"type": "integer"}, "email_domain": {"type": "string"}},
+    }
+    root = make_repo(
+        tmp_path,
+        {
+            "schemas/record.schema.json": json.dumps(schema, indent=2),
+            "schemas/unused_record.schema.json": json.dumps(schema, indent=2),
+            "ingest.py": """
+                import json
+                import jsonschema
+
+                SCHEMA = json.load(open("schemas/record.schema.json"))
+
+
+                def ingest(records):
+                    for r in records:
+                        jsonschema.validate(instance=r, schema=SCHEMA)
+            """,
+        },
+    )
+    out = run_check(root, CHECK)
+    assert evidence(out) == [("ingest.py", 9, "code", "automated", "ingest")]
+    assert findings(out) == [("schemas/unused_record.schema.json", 4, None)]
+
+
+def test_soda_and_dbt_run_by_ci_and_trap(tmp_path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "soda/checks.yml": "checks for orders:\n  - row_count > 0\n  - missing_count(age) = 0",
+            "dbt_project.yml": "name: shop\n",
+            "models/schema.yml": """
+                version: 2
+                models:
+                  - name: orders
+                    columns:
+                      - name: id
+                        tests: [unique, not_null]
+            """,
+            ".github/workflows/ci.yml": ci("soda scan -d wh soda/checks.yml && dbt test"),
+        },
+    )
+    out = run_check(root, CHECK)
+    assert evidence(out) == [
+        ("soda/checks.yml", 1, "config", "automated", None),
+        ("models/schema.yml", 3, "config", "automated", None),
+    ]
+    assert details(out) == [
+        "Soda checks for `orders` cover 1 column: age; run by `soda scan` at "
+        ".github/workflows/ci.yml:9",
+        "dbt tests on model `orders` cover 1 column: id; run by `dbt test` at "
+        ".github/workflows/ci.yml:9",
+    ]
+    trap = make_repo(
+        tmp_path / "trap",
+        {"checks.yml": "checks for orders:\n  - row_count > 0\n", "README.md": "soda scan x\n"},
+    )
+    out = run_check(trap, CHECK)
+    assert evidence(out) == [] and findings(out) == [("checks.yml", 1, None)]
+
+
+def test_deepchecks_suite_run(tmp_path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "qa.py": """
+                from deepchecks.tabular.suites import data_integrity
+
+
+                def qa(ds):
+                    suite = data_integrity()
+                    return suite.run(ds)
+            """,
+        },
+    )
+    out = run_check(root, CHECK)
+    assert evidence(out) == [("qa.py", 6, "code", "automated", "qa")]
+
+
+def test_nothing_found_says_what_was_looked_for(tmp_path) -> None:
+    root = make_repo(tmp_path, {"train.py": "import pandera\nimport great_expectations\n"})
+    out = run_check(root, CHECK)
+    assert evidence(out) == [] and findings(out) == []
+    assert hints(out)[0].startswith("no schema that data is validated against")

@@ -1,0 +1,237 @@
+"""data-2 (importance), data-3 (cost) and data-4 (meta-level requirements)."""
+
+from __future__ import annotations
+
+from tests.checks.data.util import ci, details, evidence, hints
+from tests.helpers import audit, levels, make_repo, notebook, run_check
+
+IMPORTANCE = """
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.inspection import permutation_importance
+
+
+def analyse(model, X, y):
+    result = permutation_importance(model, X, y, n_repeats=5)
+    print(result.importances_mean)
+    return result
+
+
+def report(model, names):
+    for name, value in zip(names, model.feature_importances_):
+        print(name, value)
+
+
+if __name__ == "__main__":
+    analyse(RandomForestClassifier(), [[1]], [1])
+"""
+
+
+def test_data2_importance_code(tmp_path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "src/importance.py": IMPORTANCE,
+            ".github/workflows/ci.yml": ci("python src/importance.py"),
+        },
+    )
+    out = run_check(root, "feature-importance")
+    assert evidence(out) == [
+        ("src/importance.py", 6, "code", "automated", "analyse"),
+        ("src/importance.py", 12, "code", "automated", "report"),
+    ]
+    assert details(out) == [
+        "permutation importance computed",
+        "`feature_importances_` read and reported",
+    ]
+
+
+def test_data2_importance_automated_by_ci(tmp_path) -> None:
+    """Depends on the AutomationMap following `python src/importance.py` into `analyse`."""
+    root = make_repo(
+        tmp_path,
+        {
+            "src/importance.py": IMPORTANCE,
+            ".github/workflows/ci.yml": ci("python src/importance.py"),
+        },
+    )
+    assert levels(audit(root))["data-2"] == "automated"
+
+
+def test_data2_notebook_with_outputs_and_report_file_are_manual(tmp_path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "notebooks/shap.ipynb": notebook(
+                "import shap\nexplainer = shap.TreeExplainer(model)",
+                "values = explainer.shap_values(X)\nshap.summary_plot(values, X)",
+                outputs=True,
+            ),
+            "reports/feature_importance.csv": "feature,importance\nage,0.4\n",
+        },
+    )
+    out = run_check(root, "feature-importance")
+    assert [(p, k, c) for p, _l, k, c, _s in evidence(out)] == [
+        ("notebooks/shap.ipynb", "result", "manual"),
+        ("reports/feature_importance.csv", "result", "manual"),
+    ]
+    assert levels(audit(root))["data-2"] == "manual"
+
+
+def test_data2_trap_import_comment_and_unfitted_selector(tmp_path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "src/model.py": """
+                import shap  # TODO compute SHAP values
+                from sklearn.feature_selection import SelectKBest
+
+                # we should print model.feature_importances_ one day
+                selector = SelectKBest(k=3)
+            """,
+        },
+    )
+    out = run_check(root, "feature-importance")
+    assert evidence(out) == []
+    assert hints(out)[0].startswith("looked for permutation_importance")
+    assert "attestations: [{item: data-2" in hints(out)[0]
+
+
+def test_data3_documented_cost_feast_ttl_and_benchmark(tmp_path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "docs/features.md": """
+                # Features
+
+                ## Feature cost
+
+                | feature | latency | upstream |
+                |---|---|---|
+                | user_age | 2 ms | users table |
+                | basket_value | 40 ms | orders service, memory 200 MB per batch |
+            """,
+            "repo/views.py": """
+                from datetime import timedelta
+                from feast import FeatureView
+
+                orders = FeatureView(name="orders", entities=[], ttl=timedelta(days=1))
+            """,
+            "tests/test_speed.py": """
+                from features import build_features
+
+
+                def test_feature_latency(benchmark):
+                    result = benchmark(build_features, [1, 2])
+                    assert result
+            """,
+        },
+    )
+    out = run_check(root, "feature-cost")
+    assert evidence(out) == [
+        ("docs/features.md", 3, "doc", "manual", None),
+        ("repo/views.py", 4, "code", "manual", None),
+        ("tests/test_speed.py", 4, "test", "automated", "test_feature_latency"),
+    ]
+    assert details(out)[1] == "Feast feature view `orders` declares ttl"
+
+
+def test_data3_trap_placeholder_doc_gives_attestation_hint(tmp_path) -> None:
+    root = make_repo(tmp_path, {"docs/features.md": "# Feature cost\n\nTODO: measure latency.\n"})
+    out = run_check(root, "feature-cost")
+    assert evidence(out) == []
+    assert "docs/feature-costs.md" in hints(out)[0]
+
+
+POLICY = """
+PROTECTED_COLUMNS = ["race", "gender", "religion"]
+"""
+POLICY_TEST = """
+from features.policy import PROTECTED_COLUMNS
+from features.build import build
+
+
+def test_no_protected_columns():
+    df = build()
+    assert not set(PROTECTED_COLUMNS) & set(df.columns)
+"""
+
+
+def test_data4_deny_list_enforced_by_test(tmp_path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "features/policy.py": POLICY,
+            "features/build.py": "def build():\n    return None\n",
+            "tests/test_policy.py": POLICY_TEST,
+            ".github/workflows/ci.yml": ci(),
+        },
+    )
+    out = run_check(root, "feature-requirements")
+    assert evidence(out) == [
+        ("tests/test_policy.py", 5, "test", "automated", "test_no_protected_columns")
+    ]
+    assert details(out) == [
+        "`test_no_protected_columns` asserts feature columns against `PROTECTED_COLUMNS`"
+    ]
+
+
+def test_data4_automated_when_ci_runs_the_test(tmp_path) -> None:
+    """Depends on the AutomationMap recording tests collected by `pytest tests`."""
+    root = make_repo(
+        tmp_path,
+        {
+            "features/policy.py": POLICY,
+            "features/build.py": "def build():\n    return None\n",
+            "tests/test_policy.py": POLICY_TEST,
+            ".github/workflows/ci.yml": ci(),
+        },
+    )
+    assert levels(audit(root))["data-4"] == "automated"
+
+
+def test_data4_list_written_down_and_licence_are_manual(tmp_path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "features/policy.py": POLICY,
+            "DATA_CARD.md": """
+                # Data card
+
+                ## Data sources and licences
+
+                The click log is our own first-party data. The census table is used under
+                CC-BY 4.0 from the national statistics office, with attribution in the app.
+            """,
+        },
+    )
+    out = run_check(root, "feature-requirements")
+    assert evidence(out) == [
+        ("features/policy.py", 1, "config", "manual", None),
+        ("DATA_CARD.md", 3, "doc", "manual", None),
+    ]
+    assert levels(audit(root))["data-4"] == "manual"
+
+
+def test_data4_trap_skipped_test_and_no_assert(tmp_path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "tests/test_policy.py": """
+                import pytest
+
+                FORBIDDEN_FEATURES = ["ssn"]
+
+
+                @pytest.mark.skip(reason="later")
+                def test_forbidden():
+                    assert not set(FORBIDDEN_FEATURES) & set(load().columns)
+
+
+                def test_printing():
+                    print("race" not in load().columns)
+            """,
+        },
+    )
+    out = run_check(root, "feature-requirements")
+    assert evidence(out) == [("tests/test_policy.py", 3, "config", "manual", None)]
+    assert "written down but not enforced" in details(out)[0]

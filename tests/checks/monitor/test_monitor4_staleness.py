@@ -1,0 +1,146 @@
+"""monitor-4: staleness."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from ml_readiness.config import Config
+from tests.checks.monitor._util import automation, evidence, findings, hints, level, run
+
+CHECK = "retraining-and-model-age"
+TRAIN = "def main():\n    pass\n\nif __name__ == '__main__':\n    main()\n"
+
+
+def test_training_on_a_schedule_is_automated(tmp_path: Path) -> None:
+    amap = automation(("train.py", "<main>", "schedule"))
+    produced = run(tmp_path, {"train.py": TRAIN}, CHECK, amap)
+    assert evidence(produced) == [
+        (
+            "train.py:5",
+            "code",
+            "automated",
+            "training entry point train.py:<main> runs on a schedule via "
+            ".github/workflows/schedule.yml#job",
+        )
+    ]
+    assert level(produced, amap) == "automated"
+
+
+def test_trap_training_run_on_push_is_not_retraining(tmp_path: Path) -> None:
+    amap = automation(("train.py", "<main>", "change"))
+    produced = run(tmp_path, {"train.py": TRAIN}, CHECK, amap)
+    assert evidence(produced) == []
+    assert hints(produced) == [
+        "train.py:<main> runs via .github/workflows/change.yml#job on change, not on a "
+        "schedule: a CI training run is not retraining",
+        "no scheduled retraining (a schedule-triggered job running a training entry point, an "
+        "Airflow DAG or CronJob that trains) and no model-age alert found",
+    ]
+    assert level(produced, amap) == "none"
+
+
+MLFLOW_META = """
+    creation_timestamp: 1790000000000
+    last_updated_timestamp: 1791000000000
+    name: churn
+    version: 3
+"""  # last_updated 2026-10-03
+
+
+def test_model_metadata_within_max_age_is_manual(tmp_path: Path) -> None:
+    files = {"mlruns/models/churn/version-3/meta.yaml": MLFLOW_META}
+    produced = run(tmp_path, files, CHECK, config=Config(max_model_age_days=60))
+    assert evidence(produced) == [
+        (
+            "mlruns/models/churn/version-3/meta.yaml:2",
+            "result",
+            "manual",
+            "model metadata says trained 2026-10-03, 29 days before 2026-11-01, within "
+            "max_model_age_days=60",
+        )
+    ]
+    assert level(produced) == "manual"
+
+
+def test_stale_model_metadata_caps_at_manual(tmp_path: Path) -> None:
+    files = {
+        "models/model_metadata.json": '{\n  "name": "m",\n  "trained_at": "2026-01-15T10:00"\n}\n',
+        "train.py": TRAIN,
+    }
+    amap = automation(("train.py", "<main>", "schedule"))
+    produced = run(
+        tmp_path,
+        files,
+        CHECK,
+        amap,
+        config=Config(max_model_age_days=90),
+        as_of=dt.date(2026, 11, 1),
+    )
+    assert findings(produced) == [
+        (
+            "models/model_metadata.json:3",
+            "manual",
+            "model metadata says trained 2026-01-15, 290 days before 2026-11-01, over "
+            "max_model_age_days=90: the model is stale",
+        )
+    ]
+    assert level(produced, amap) == "manual"
+
+
+def test_metadata_without_configured_limit_only_reports_age(tmp_path: Path) -> None:
+    files = {"mlruns/models/churn/version-3/meta.yaml": MLFLOW_META}
+    produced = run(tmp_path, files, CHECK)
+    assert evidence(produced) == []
+    assert hints(produced) == [
+        "mlruns/models/churn/version-3/meta.yaml: model metadata says trained 2026-10-03, 29 "
+        "days before 2026-11-01; set max_model_age_days in mlready.yaml to check it against a "
+        "limit",
+        "no scheduled retraining (a schedule-triggered job running a training entry point, an "
+        "Airflow DAG or CronJob that trains) and no model-age alert found",
+    ]
+
+
+def test_airflow_dag_with_schedule_and_training_task(tmp_path: Path) -> None:
+    dag = """
+        from airflow import DAG
+        from airflow.operators.python import PythonOperator
+        from pipeline.train import train_model
+
+        with DAG("retrain", schedule="@weekly") as dag:
+            PythonOperator(task_id="train", python_callable=train_model)
+    """
+    produced = run(tmp_path, {"dags/retrain.py": dag}, CHECK)
+    assert evidence(produced) == [
+        (
+            "dags/retrain.py:5",
+            "config",
+            "automated",
+            "Airflow DAG scheduled `@weekly` runs a training task",
+        )
+    ]
+    assert level(produced) == "automated"
+
+
+def test_model_age_alert_rule_loaded_by_prometheus(tmp_path: Path) -> None:
+    files = {
+        "monitoring/prometheus.yml": "rule_files:\n  - rules/*.yml\n",
+        "monitoring/rules/model.yml": """
+            groups:
+              - name: model
+                rules:
+                  - alert: ModelTooOld
+                    expr: time() - model_trained_at_seconds > 86400 * 30
+        """,
+    }
+    produced = run(tmp_path, files, CHECK)
+    assert evidence(produced) == [
+        (
+            "monitoring/rules/model.yml:4",
+            "config",
+            "automated",
+            "alert rule ModelTooOld on model age (`time() - model_trained_at_seconds > 86400 * "
+            "30`), loaded by rule_files in monitoring/prometheus.yml",
+        )
+    ]
+    assert level(produced) == "automated"
