@@ -1,88 +1,191 @@
-"""model-3: hyperparameters are tuned by a search that is configured and called."""
+"""model-3: hyperparameters are tuned by a search that is configured and run."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ml_readiness.checklib import call_evidence, find_calls, iter_yaml_files
+from ml_readiness.checks.model._shared import call_at
+
+from ml_readiness.checklib import iter_yaml_files
 from ml_readiness.evidence import Evidence, Hint
-from ml_readiness.facts import Facts
+from ml_readiness.facts import Facts, is_example_config
+from ml_readiness.facts.python import Call, PythonFacts
 from ml_readiness.registry import check
 
-SEARCH_CALLS = {
-    "sklearn.model_selection.GridSearchCV": "scikit-learn grid search",
-    "sklearn.model_selection.RandomizedSearchCV": "scikit-learn randomized search",
-    "sklearn.model_selection.HalvingGridSearchCV": "scikit-learn halving grid search",
-    "sklearn.model_selection.HalvingRandomSearchCV": "scikit-learn halving random search",
+ITEM = "model-3"
+# search objects: qualified name -> (label, method that runs the search)
+SEARCH_OBJECTS = {
+    "sklearn.model_selection.GridSearchCV": ("scikit-learn grid search", "fit"),
+    "sklearn.model_selection.RandomizedSearchCV": ("scikit-learn randomized search", "fit"),
+    "sklearn.model_selection.HalvingGridSearchCV": ("scikit-learn halving grid search", "fit"),
+    "sklearn.model_selection.HalvingRandomSearchCV": (
+        "scikit-learn halving random search",
+        "fit",
+    ),
+    "skopt.BayesSearchCV": ("scikit-optimize Bayesian search", "fit"),
+    "optuna.integration.OptunaSearchCV": ("Optuna search CV", "fit"),
+    "ray.tune.Tuner": ("Ray Tune tuner", "fit"),
+    "keras_tuner.RandomSearch": ("Keras Tuner random search", "search"),
+    "keras_tuner.Hyperband": ("Keras Tuner Hyperband", "search"),
+    "keras_tuner.BayesianOptimization": ("Keras Tuner Bayesian optimisation", "search"),
+    "keras_tuner.GridSearch": ("Keras Tuner grid search", "search"),
+    "kerastuner.RandomSearch": ("Keras Tuner random search", "search"),
+    "kerastuner.Hyperband": ("Keras Tuner Hyperband", "search"),
+}
+# calls that run a search by themselves
+SEARCH_RUNS = {
     "ray.tune.run": "Ray Tune run",
-    "ray.tune.Tuner": "Ray Tune tuner",
     "hyperopt.fmin": "hyperopt search",
-    "keras_tuner.RandomSearch": "Keras Tuner random search",
-    "keras_tuner.Hyperband": "Keras Tuner Hyperband",
-    "keras_tuner.BayesianOptimization": "Keras Tuner Bayesian optimisation",
+    "skopt.gp_minimize": "scikit-optimize search",
+    "wandb.agent": "W&B sweep agent",
     "wandb.sweep": "W&B sweep",
 }
+HYDRA_SWEEPERS = ("optuna", "ax", "nevergrad")
 
 
-@check("model-3")
-def hyperparameter_search(facts: Facts) -> Iterator[Evidence | Hint]:
-    """Hyperparameter search configured and called.
+def _label(call: Call, table: dict) -> object:
+    for key, value in table.items():
+        if call.qualified == key or call.qualified.endswith("." + key.rsplit(".", 1)[-1]):
+            return value
+    return None
 
-    Looks for scikit-learn searches (GridSearchCV, RandomizedSearchCV, halving searches),
-    Optuna studies that are optimised (`create_study` followed by `.optimize`), Ray Tune,
-    hyperopt `fmin`, Keras Tuner, W&B sweeps, and sweep configs (W&B `sweep.yaml`, Hydra
-    sweepers, Katib experiments). An import alone earns nothing.
-    """
-    found = False
-    for path, call in find_calls(facts, *SEARCH_CALLS):
-        name = next(
-            v
-            for k, v in SEARCH_CALLS.items()
-            if call.qualified == k or call.qualified.endswith("." + k.rsplit(".", 1)[-1])
-        )
-        grid = call.kw("param_grid", call.kw("param_distributions"))
-        detail = f"{name} `{call.name}`"
-        if isinstance(grid, tuple):
-            keys = [str(k) for k, _ in grid if isinstance(k, str)]
-            if keys:
-                detail += f" over {', '.join(keys[:6])}"
-        found = True
-        yield call_evidence("model-3", path, call, detail)
+
+def _grid_keys(call: Call) -> str:
+    grid = call.kw("param_grid", call.kw("param_distributions", call.kw("param_space")))
+    if isinstance(grid, tuple):
+        keys = [str(k) for k, _ in (p for p in grid if isinstance(p, tuple)) if isinstance(k, str)]
+        if keys:
+            return f" over {', '.join(keys[:6])}"
+    return ""
+
+
+def _runs(pf: PythonFacts, call: Call, method: str) -> bool:
+    """True when the file calls `.method` (the search is run, not only configured)."""
+    return any(c.attr == method and c.line >= call.line for c in pf.calls)
+
+
+def code_searches(facts: Facts) -> Iterator[Evidence | Hint]:
+    tokens = tuple({k.rsplit(".", 1)[-1] for k in (*SEARCH_OBJECTS, *SEARCH_RUNS)})
+    for path, pf in facts.python_files(mentions=tokens, notebooks=True):
+        for call in pf.calls_to(*SEARCH_OBJECTS):
+            label, method = _label(call, SEARCH_OBJECTS)  # type: ignore[misc]
+            if _runs(pf, call, method):
+                detail = f"{label} `{call.name}`{_grid_keys(call)} run with `.{method}`"
+                yield call_at(facts, ITEM, path, call, detail)
+            else:
+                yield Hint(
+                    ITEM,
+                    f"{label} configured at {path}:{call.line} but never run "
+                    f"(no `.{method}` call); not credited",
+                )
+        for call in pf.calls_to(*SEARCH_RUNS):
+            yield call_at(facts, ITEM, path, call, f"{_label(call, SEARCH_RUNS)} `{call.name}`")
+
+
+def optuna_studies(facts: Facts) -> Iterator[Evidence | Hint]:
     for path, pf in facts.python_files(mentions=("optuna",), notebooks=True):
-        studies = pf.calls_to("optuna.create_study")
-        optimised = [c for c in pf.method_calls("optimize")]
-        if studies and optimised:
-            found = True
-            call = optimised[0]
-            trials = call.kw("n_trials")
-            extra = f" with n_trials={trials}" if isinstance(trials, int) else ""
-            yield call_evidence("model-3", path, call, f"Optuna study optimised{extra}")
+        studies = pf.calls_to("optuna.create_study", "optuna.load_study")
+        if not studies:
+            continue
+        optimised = [c for c in pf.method_calls("optimize") if c.line >= studies[0].line]
+        if not optimised:
+            yield Hint(
+                ITEM,
+                f"Optuna study created at {path}:{studies[0].line} but never optimised; "
+                "not credited",
+            )
+            continue
+        call = optimised[0]
+        trials = call.kw("n_trials")
+        extra = f" with n_trials={trials}" if isinstance(trials, int) else ""
+        yield call_at(facts, ITEM, path, call, f"Optuna study optimised{extra}")
+
+
+def _sweeper_of(doc: dict) -> tuple[str, int] | None:
+    """(sweeper name, line) of a Hydra sweeper chosen in a config."""
+    hydra = doc.get("hydra")
+    if isinstance(hydra, dict) and isinstance(hydra.get("sweeper"), dict):
+        sweeper = hydra["sweeper"]
+        target = str(sweeper.get("_target_", "")).lower()
+        for name in HYDRA_SWEEPERS:
+            if f"{name}_sweeper" in target or f".{name}." in target:
+                return name, hydra.line_of("sweeper") if hasattr(hydra, "line_of") else 1
+    defaults = doc.get("defaults")
+    if isinstance(defaults, list):
+        for entry in defaults:
+            if isinstance(entry, dict):
+                for key, value in entry.items():
+                    group = str(key).replace("override ", "").strip()
+                    if group == "hydra/sweeper" and str(value) in HYDRA_SWEEPERS:
+                        return str(value), getattr(entry, "line", 1)
+    return None
+
+
+def config_searches(facts: Facts) -> Iterator[Evidence]:
     for path, doc in iter_yaml_files(facts, "*sweep*.yaml", "*sweep*.yml"):
         if isinstance(doc, dict) and "parameters" in doc and "method" in doc:
-            found = True
+            params = ", ".join(map(str, list(doc["parameters"])[:6]))
             yield Evidence(
-                "model-3",
-                f"W&B sweep config ({doc.get('method')}) over "
-                f"{', '.join(map(str, list(doc['parameters'])[:6]))}",
+                ITEM,
+                f"W&B sweep config ({doc.get('method')}) over {params}",
                 path,
                 getattr(doc, "line", None),
-                kind="config",
-                credit="manual",
+                "config",
+                "manual",
             )
-    for path, doc in iter_yaml_files(facts, "*.yaml", "*.yml"):
-        if (
-            isinstance(doc, dict)
-            and doc.get("kind") == "Experiment"
-            and "kubeflow.org" in str(doc.get("apiVersion", ""))
-        ):
-            found = True
-            yield Evidence(
-                "model-3",
-                "Katib hyperparameter experiment",
-                path,
-                getattr(doc, "line", None),
-                kind="config",
-                credit="manual",
-            )
+    for path in facts.repo.with_suffix(".yaml", ".yml"):
+        if is_example_config(path) or not facts.mentions(path, "sweeper", "Experiment"):
+            continue
+        for doc in facts.yaml(path) or []:
+            if not isinstance(doc, dict):
+                continue
+            sweeper = _sweeper_of(doc)
+            if sweeper is None and "/hydra/sweeper/" in f"/{path}" and "_target_" in doc:
+                name = next((s for s in HYDRA_SWEEPERS if s in str(doc["_target_"])), None)
+                sweeper = (name, doc.line_of("_target_")) if name else None
+            if sweeper:
+                yield Evidence(
+                    ITEM,
+                    f"Hydra {sweeper[0]} sweeper configured",
+                    path,
+                    sweeper[1],
+                    "config",
+                    "manual",
+                )
+            spec = doc.get("spec")
+            if (
+                doc.get("kind") == "Experiment"
+                and "kubeflow.org" in str(doc.get("apiVersion", ""))
+                and isinstance(spec, dict)
+                and spec.get("parameters")
+            ):
+                algorithm = spec.get("algorithm")
+                name = algorithm.get("algorithmName") if isinstance(algorithm, dict) else None
+                yield Evidence(
+                    ITEM,
+                    f"Katib hyperparameter experiment ({name or 'search'})",
+                    path,
+                    getattr(doc, "line", None),
+                    "config",
+                    "manual",
+                )
+
+
+@check(ITEM)
+def hyperparameter_search(facts: Facts) -> Iterator[Evidence | Hint]:
+    """Hyperparameter search configured and run.
+
+    Looks for scikit-learn searches (GridSearchCV, RandomizedSearchCV, Halving*) that are
+    fitted, Optuna studies that are optimised (`create_study` then `.optimize`), Ray Tune
+    (`tune.run`, `Tuner(...).fit()`), hyperopt `fmin`, Keras Tuner searches that `.search`,
+    W&B sweeps, and sweep configs (W&B sweep YAML, Hydra optuna/ax/nevergrad sweepers under
+    `hydra: sweeper:` or `hydra/sweeper` overrides, Katib Experiments). An import, or a search
+    object that is never run, earns nothing. Search code is automated when the pipeline or CI
+    executes it; a notebook with saved outputs is a manual result.
+    """
+    found = False
+    for value in (*code_searches(facts), *optuna_studies(facts), *config_searches(facts)):
+        found = found or isinstance(value, Evidence)
+        yield value
     if not found:
-        yield Hint("model-3", "no hyperparameter search call or sweep config found")
+        yield Hint(ITEM, "no hyperparameter search that is run, and no sweep config, found")

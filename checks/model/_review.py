@@ -1,0 +1,230 @@
+"""Review routes for model specs (model-1): CODEOWNERS coverage, PR templates, review docs, and
+tests that load every model config. No check lives here."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ml_readiness.checks.model.codeowners import (
+    CODEOWNERS_LOCATIONS,
+    OwnerRule,
+    owning_rule,
+    parse_codeowners,
+)
+
+from ml_readiness.checklib import doc_sections, live_tests
+from ml_readiness.evidence import Evidence
+from ml_readiness.facts import Facts, is_example_config, is_test_path
+
+MODEL_FILE_NAMES = frozenset({"model.py", "models.py", "train.py", "training.py", "network.py"})
+MODEL_DIRS = frozenset({"model", "models", "modeling", "modelling", "networks"})
+MODEL_BASES = (
+    "torch.nn.Module",
+    "nn.Module",
+    "lightning.LightningModule",
+    "pytorch_lightning.LightningModule",
+    "LightningModule",
+    "tensorflow.keras.Model",
+    "keras.Model",
+    "sklearn.base.BaseEstimator",
+    "transformers.PreTrainedModel",
+)
+REVIEW_WORDS = re.compile(r"\b(model|models|metrics?|evaluation|eval|hyperparameters?)\b", re.I)
+CHECKLIST = re.compile(r"^\s*[-*+]\s*\[[ xX]\]\s+(.+)$")
+HEADING = re.compile(r"^\s*#{1,6}\s+(.+?)\s*#*\s*$")
+LOADERS = frozenset(
+    {
+        "yaml.safe_load",
+        "yaml.load",
+        "yaml.full_load",
+        "yaml.safe_load_all",
+        "omegaconf.OmegaConf.load",
+        "json.load",
+        "json.loads",
+        "tomllib.load",
+        "toml.load",
+        "hydra.utils.instantiate",
+    }
+)
+HYDRA = (
+    "hydra.compose",
+    "hydra.initialize",
+    "hydra.initialize_config_dir",
+    "hydra.initialize_config_module",
+)
+LISTING = frozenset({"glob", "rglob", "iglob", "iterdir", "listdir", "walk", "scandir"})
+
+
+def model_code_paths(facts: Facts) -> list[str]:
+    """Python files that define or train models (by name, folder or model base class)."""
+    out = set()
+    for path in facts.repo.with_suffix(".py"):
+        if path.startswith("../") or is_test_path(path):
+            continue
+        parts = path.split("/")
+        if parts[-1] in MODEL_FILE_NAMES or MODEL_DIRS.intersection(parts[:-1]):
+            out.add(path)
+    for path, pf in facts.python_files(mentions=("Module", "Model", "BaseEstimator"), tests=False):
+        if path.startswith("../"):
+            continue
+        if any(b in MODEL_BASES or b.endswith(MODEL_BASES) for c in pf.classes for b in c.bases):
+            out.add(path)
+    return sorted(out)
+
+
+@dataclass
+class Coverage:
+    """Which model paths a CODEOWNERS file assigns owners to."""
+
+    path: str
+    covered: list[tuple[str, OwnerRule]] = field(default_factory=list)
+    uncovered: list[str] = field(default_factory=list)
+
+    def evidence(self, item: str) -> Evidence:
+        shown = ", ".join(f"{p} ({' '.join(r.owners)})" for p, r in self.covered[:4])
+        more = f" (+{len(self.covered) - 4} more)" if len(self.covered) > 4 else ""
+        total = len(self.covered) + len(self.uncovered)
+        detail = f"CODEOWNERS assigns reviewers to {len(self.covered)} of {total} model paths: "
+        detail += shown + more
+        if self.uncovered:
+            detail += f"; not covered: {', '.join(self.uncovered[:3])}"
+            detail += " ..." if len(self.uncovered) > 3 else ""
+        line = min(r.line for _, r in self.covered)
+        return Evidence(item, detail, self.path, line, "config", "manual")
+
+    def why_not(self) -> str:
+        shown = ", ".join(self.uncovered[:4]) or "none found"
+        return (
+            f"{self.path} assigns owners to none of the model code or config paths "
+            f"({shown}); a CODEOWNERS that covers other files only is no review route for models"
+        )
+
+
+def codeowners_file(facts: Facts) -> str | None:
+    """The CODEOWNERS file GitHub reads: `.github/`, then the top, then `docs/`.
+
+    When the audited folder sits inside a larger repository, only that repository's top-level
+    files count (GitHub never reads a CODEOWNERS in a subfolder)."""
+    outer = facts.repo.outer_root is not None
+    for location in CODEOWNERS_LOCATIONS:
+        for path in facts.repo.files:
+            if path.startswith("../") == outer and facts.repo.logical(path) == location:
+                return path
+    return None
+
+
+def codeowners_coverage(facts: Facts, model_paths: list[str]) -> Coverage | None:
+    """Coverage of `model_paths` by the effective CODEOWNERS (None when there is none)."""
+    path = codeowners_file(facts)
+    if path is None:
+        return None
+    rules = parse_codeowners(facts.text(path) or "")
+    prefix = ""
+    repo = facts.repo
+    if repo.outer_root is not None:
+        prefix = repo.root.relative_to(repo.outer_root).as_posix() + "/"
+    result = Coverage(path)
+    for model_path in model_paths:
+        rule = owning_rule(rules, prefix + model_path)
+        if rule is not None and rule.owners:
+            result.covered.append((model_path, rule))
+        else:
+            result.uncovered.append(model_path)
+    return result
+
+
+def _pr_templates(facts: Facts) -> list[str]:
+    out = []
+    for path in facts.repo.files:
+        low = facts.repo.logical(path).lower()
+        if is_example_config(path) or not low.endswith(".md"):
+            continue
+        if low in (
+            ".github/pull_request_template.md",
+            "pull_request_template.md",
+            "docs/pull_request_template.md",
+        ) or re.fullmatch(r"\.github/pull_request_template/[^/]+\.md", low):
+            out.append(path)
+    return out
+
+
+def _without_html_comments(text: str) -> str:
+    return re.sub(r"<!--.*?-->", lambda m: "\n" * m.group(0).count("\n"), text, flags=re.S)
+
+
+def pr_template_items(facts: Facts, item: str) -> list[Evidence]:
+    """A PR template heading or checklist item asking for model/metrics/evaluation review."""
+    out = []
+    for path in _pr_templates(facts):
+        text = _without_html_comments(facts.text(path) or "")
+        for number, line in enumerate(text.splitlines(), start=1):
+            m = CHECKLIST.match(line) or HEADING.match(line)
+            if m and REVIEW_WORDS.search(m.group(1)):
+                out.append(
+                    Evidence(
+                        item,
+                        f'PR template asks for model review: "{m.group(1).strip()[:80]}"',
+                        path,
+                        number,
+                        "doc",
+                        "manual",
+                    )
+                )
+                break
+    return out
+
+
+def documented_review(facts: Facts, item: str) -> list[Evidence]:
+    """A documented review process for model changes (a substantive "review" section)."""
+    out = []
+    templates = set(_pr_templates(facts))
+    for path, section in doc_sections(facts, r"\breview(s|ing|ed)?\b"):
+        if path in templates or "changelog" in path.lower():
+            continue
+        if REVIEW_WORDS.search(section.title) or re.search(
+            r"\bmodel|hyperparameter|training config", section.body, re.I
+        ):
+            out.append(
+                Evidence(
+                    item,
+                    f'documented model review process: section "{section.title}"',
+                    path,
+                    section.line,
+                    "doc",
+                    "manual",
+                )
+            )
+    return out[:2]
+
+
+def config_loading_tests(facts: Facts, item: str) -> list[Evidence]:
+    """Live tests that load every model config (a listing + a loader) or compose Hydra configs."""
+    out = []
+    tokens = ("safe_load", "OmegaConf", "json.load", "compose", "initialize", "tomllib", "toml")
+    for path, pf in facts.python_files(mentions=tokens, tests=True):
+        mentions_config = any(
+            re.search(r"conf|params\.ya?ml|\.ya?ml|\.json", s) for s, _ in pf.strings
+        )
+        module_listing = any(c.attr in LISTING for c in pf.calls if c.scope == "<module>")
+        for fn in live_tests(pf):
+            calls = [
+                c
+                for c in pf.calls
+                if c.scope == fn.qualname or c.scope.startswith(fn.qualname + ".")
+            ]
+            hydra = [c for c in calls if c.qualified in HYDRA]
+            loads = [c for c in calls if c.qualified in LOADERS]
+            listing = any(c.attr in LISTING for c in calls) or (
+                module_listing and fn.marker("parametrize") is not None
+            )
+            if hydra:
+                what = f"composes Hydra configs (`{hydra[0].name}`)"
+            elif loads and listing and mentions_config:
+                what = f"loads every model config file (`{loads[0].name}`)"
+            else:
+                continue
+            out.append(
+                Evidence(item, f"test {what}", path, fn.line, "test", "automated", fn.qualname)
+            )
+    return out

@@ -1,0 +1,257 @@
+"""model-1: model specs are checked in and reviewed.
+
+Specs: model configuration in version control (config folders, `params.yaml`, hyperparameters in
+code) and model cards. Review route: CODEOWNERS entries that match the model paths, a PR
+template with a model-review item, or a documented model review process. Automated: a live
+test that loads every model config (or composes Hydra configs), which CI then runs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ml_readiness.checks.model._review import (
+    codeowners_coverage,
+    config_loading_tests,
+    documented_review,
+    model_code_paths,
+    pr_template_items,
+)
+
+from ml_readiness.evidence import Evidence, Hint, Kind
+from ml_readiness.facts import Facts, is_example_config, is_test_path
+from ml_readiness.facts.python import EXPR
+from ml_readiness.registry import check
+
+ITEM = "model-1"
+CONFIG_DIRS = frozenset({"conf", "configs", "config"})
+CONFIG_SUFFIXES = (".yaml", ".yml", ".json", ".toml")
+HYPER_KEYS = frozenset(
+    {
+        "learning_rate",
+        "lr",
+        "n_estimators",
+        "max_depth",
+        "num_leaves",
+        "epochs",
+        "max_epochs",
+        "num_epochs",
+        "batch_size",
+        "hidden_size",
+        "hidden_dim",
+        "num_layers",
+        "n_layers",
+        "dropout",
+        "weight_decay",
+        "optimizer",
+        "momentum",
+        "alpha",
+        "l2",
+        "l1_ratio",
+        "regularization",
+        "embedding_dim",
+        "num_heads",
+        "min_child_weight",
+        "subsample",
+        "C",
+        "kernel",
+        "gamma",
+        "warmup_steps",
+        "max_iter",
+        "model",
+        "architecture",
+        "_target_",
+    }
+)
+SPEC_PATH_WORDS = re.compile(r"(^|/)(model|models|train|training|experiment|hparams)", re.I)
+CARD_KEYS = frozenset({"library_name", "pipeline_tag", "model-index", "base_model"})
+FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(\n|\Z)", re.S)
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A checked-in model specification."""
+
+    path: str
+    line: int | None
+    detail: str
+    kind: Kind
+
+
+def _keys(value: object, depth: int = 0) -> set[str]:
+    if depth > 3:
+        return set()
+    if isinstance(value, dict):
+        out = {str(k) for k in value}
+        for v in value.values():
+            out |= _keys(v, depth + 1)
+        return out
+    if isinstance(value, list):
+        out = set()
+        for v in value[:50]:
+            out |= _keys(v, depth + 1)
+        return out
+    return set()
+
+
+def _load(facts: Facts, path: str) -> object:
+    low = path.lower()
+    if low.endswith((".yaml", ".yml")):
+        return facts.yaml_doc(path)
+    if low.endswith(".json"):
+        return facts.json(path)
+    return facts.toml(path)
+
+
+def config_specs(facts: Facts) -> list[Spec]:
+    """Model config files under conf/ configs/ config/ and DVC `params.yaml` files."""
+    found: list[str] = []
+    for path in facts.repo.with_suffix(*CONFIG_SUFFIXES):
+        parts = facts.repo.logical(path).split("/")
+        if path.startswith("../") or is_example_config(path) or ".github" in parts:
+            continue
+        if parts[-1].lower() == "params.yaml" or CONFIG_DIRS.intersection(parts[:-1]):
+            doc = _load(facts, path)
+            keys = _keys(doc)
+            hyper = keys & HYPER_KEYS
+            if isinstance(doc, dict) and (hyper or SPEC_PATH_WORDS.search(path)):
+                found.append(path)
+    if not found:
+        return []
+    shown = ", ".join(found[:4]) + (f" (+{len(found) - 4} more)" if len(found) > 4 else "")
+    return [Spec(found[0], 1, f"model configuration in version control: {shown}", "config")]
+
+
+def card_specs(facts: Facts) -> list[Spec]:
+    """Model cards: MODEL_CARD.md, model_card.*, README.md with Hugging Face card metadata."""
+    out = []
+    for path in facts.repo.files:
+        base = path.rsplit("/", 1)[-1].lower()
+        if path.startswith("../") or is_example_config(path):
+            continue
+        if base in ("model_card.md", "modelcard.md") or base.startswith("model_card."):
+            text = facts.text(path)
+            if text and len(text.split()) >= 20:
+                out.append(Spec(path, 1, "model card checked in", "doc"))
+        elif base == "readme.md":
+            text = facts.text(path) or ""
+            m = FRONT_MATTER.match(text)
+            if not m:
+                continue
+            keys = set(re.findall(r"^([\w-]+):", m.group(1), re.M))
+            if keys & CARD_KEYS or {"license", "tags"} <= keys:
+                out.append(Spec(path, 1, "model card (Hugging Face card metadata)", "doc"))
+    return out
+
+
+def code_specs(facts: Facts) -> list[Spec]:
+    """Hyperparameters in code: a dict or dataclass of hyperparameters passed to a model."""
+    out = []
+    for path, pf in facts.python_files(mentions=tuple(k for k in HYPER_KEYS if len(k) > 3)):
+        if is_test_path(path):
+            continue
+        values = [v for c in pf.calls for v in (*c.args, *(v for _, v in c.kwargs))]
+        used = {v[1:] for v in values if isinstance(v, str) and v.startswith("$")}
+        for a in pf.assigns:
+            if a.scope != "<module>" or not isinstance(a.value, tuple):
+                continue
+            keys = {k for k, _ in (p for p in a.value if isinstance(p, tuple) and len(p) == 2)}
+            hyper = {k for k in keys if isinstance(k, str)} & HYPER_KEYS
+            if len(hyper) >= 2 and a.name in used:
+                detail = f"hyperparameters `{a.name}` ({', '.join(sorted(hyper)[:5])}) in code"
+                out.append(Spec(path, a.line, detail, "code"))
+        for cls in pf.classes:
+            fields = {a.name for a in pf.assigns if a.scope == cls.qualname} & HYPER_KEYS
+            is_dataclass = any(d.endswith("dataclass") for d in cls.decorators)
+            if len(fields) >= 2 and is_dataclass and _instantiated(facts, cls.qualname):
+                names = ", ".join(sorted(fields)[:5])
+                detail = f"hyperparameter dataclass `{cls.qualname}` ({names})"
+                out.append(Spec(path, cls.line, detail, "code"))
+    return out[:5]
+
+
+def _instantiated(facts: Facts, name: str) -> bool:
+    for _, pf in facts.python_files(mentions=(name,)):
+        if any(c.name == name or c.name.endswith("." + name) for c in pf.calls):
+            return True
+    return False
+
+
+def _literal_kwargs_specs(facts: Facts) -> list[Spec]:
+    out = []
+    for path, pf in facts.python_files(mentions=("learning_rate", "max_depth", "n_estimators")):
+        if is_test_path(path):
+            continue
+        for c in pf.calls:
+            keys = {k for k, v in c.kwargs if k in HYPER_KEYS and v is not EXPR}
+            if len(keys) >= 3 and c.attr[:1].isupper():
+                detail = f"hyperparameters of `{c.name}` ({', '.join(sorted(keys)[:5])}) in code"
+                out.append(Spec(path, c.line, detail, "code"))
+                break
+    return out[:3]
+
+
+def model_specs(facts: Facts) -> list[Spec]:
+    """Every checked-in model specification (shared with other checks via memo)."""
+    return facts.memo(
+        "model-specs",
+        lambda f: config_specs(f) + card_specs(f) + code_specs(f) + _literal_kwargs_specs(f),
+    )
+
+
+@check(ITEM)
+def model_specs_reviewed(facts: Facts) -> Iterator[Evidence | Hint]:
+    """Model specs checked in with a review route; automated when CI loads every config.
+
+    Specs: model configs under `conf/`, `configs/`, `config/` (Hydra/OmegaConf/YAML/JSON/TOML
+    with hyperparameter keys), `params.yaml`, hyperparameters in code (a dict or dataclass of
+    hyperparameters passed to a model), model cards (`MODEL_CARD.md`, `model_card.*`, README.md
+    with Hugging Face card metadata). Review route: a CODEOWNERS (`.github/`, root, `docs/`)
+    whose patterns match model code or config paths (last match wins; an owner-less pattern
+    unassigns), a PR template with a model/metrics/evaluation review heading or checklist item,
+    or a documented model review process. Specs without a review route earn nothing (a hint
+    says so). A live test that loads every config file (or composes Hydra configs) is test
+    evidence that scoring makes automated when CI runs it.
+    """
+    specs = model_specs(facts)
+    spec_paths = sorted({s.path for s in specs})
+    model_paths = sorted(set(spec_paths) | set(model_code_paths(facts)))
+    routes: list[Evidence] = []
+    hints: list[str] = []
+    owners = codeowners_coverage(facts, model_paths)
+    if owners is not None:
+        if owners.covered:
+            routes.append(owners.evidence(ITEM))
+        else:
+            hints.append(owners.why_not())
+    routes.extend(pr_template_items(facts, ITEM))
+    routes.extend(documented_review(facts, ITEM))
+    tests = config_loading_tests(facts, ITEM)
+    if not specs:
+        yield Hint(ITEM, "no model configuration, hyperparameters in code or model card found")
+        return
+    if not routes:
+        shown = ", ".join(spec_paths[:3])
+        extra = [
+            f"a config-loading test ({t.location()}) counts once a route exists" for t in tests
+        ]
+        yield Hint(
+            ITEM,
+            f"model specs are checked in ({shown}) but no review route was found: no "
+            "CODEOWNERS entry covering model paths, no PR template with a model-review item, "
+            "no documented model review process; not credited"
+            + ("; " + "; ".join(extra) if extra else ""),
+        )
+        for h in hints:
+            yield Hint(ITEM, h)
+        return
+    for s in specs:
+        yield Evidence(ITEM, s.detail, s.path, s.line, s.kind, "manual")
+    yield from routes
+    yield from tests
+    for h in hints:
+        yield Hint(ITEM, h)
+    if not tests:
+        yield Hint(ITEM, "no live test loads every model config, so specs are not checked in CI")

@@ -1,0 +1,254 @@
+"""model-5: a simpler model is not better.
+
+Evidence: a baseline (DummyClassifier/DummyRegressor, a linear/logistic model named as the
+baseline) that is fitted AND whose metric is computed alongside the model's in the same
+function; an assertion comparing the model's metric with a baseline/champion metric; a
+comparison with the production model (`dvc metrics diff`/`dvc exp diff`, loading the
+production/champion model and scoring both, `mlflow.evaluate(baseline_model=...)`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ml_readiness.checks.model._shared import (
+    AUTOMATIC_EVENTS,
+    call_at,
+    code_text,
+    evidence_at,
+    is_metric_call,
+    scope_calls,
+    without_strings,
+    workflow_events,
+    workflows,
+)
+
+from ml_readiness.checklib import always_skipped
+from ml_readiness.evidence import Evidence, Hint
+from ml_readiness.facts import Facts
+from ml_readiness.facts.python import MODULE, Call, PythonFacts
+from ml_readiness.registry import check
+
+ITEM = "model-5"
+DUMMY = ("sklearn.dummy.DummyClassifier", "sklearn.dummy.DummyRegressor")
+LINEAR = (
+    "sklearn.linear_model.LogisticRegression",
+    "sklearn.linear_model.LinearRegression",
+    "sklearn.linear_model.Ridge",
+    "sklearn.linear_model.Lasso",
+)
+CV = ("cross_val_score", "cross_validate")
+REFERENCE = r"baseline|dummy|champion|production|prod_|previous|incumbent|current_model"
+COMPARE_CODE = re.compile(rf"^\s*(assert|if)\b(?=.*(<=|>=|<|>))(?=.*({REFERENCE}))", re.I)
+COMPARE_LINE = re.compile(
+    rf"(^|\")\s*(assert|if)\b(?=.*(<=|>=|<|>))(?=.*({REFERENCE}))", re.I | re.M
+)
+PROD_MODEL = re.compile(r"models:/.*(production|staging|@champion)|champion|production", re.I)
+LOADERS = frozenset(
+    {"load_model", "load", "download_artifacts", "get_model_version_by_alias", "load_learner"}
+)
+DVC_DIFF = re.compile(r"\bdvc\s+(metrics|exp)\s+diff\b")
+
+
+def _assigned_name(facts: Facts, path: str, line: int) -> str | None:
+    lines = facts.lines(path)
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    m = re.search(r"(\w+)\s*(?::[^=]+)?=\s*[\w.]*(Dummy|Logistic|Linear|Ridge|Lasso)", text)
+    return m.group(1) if m else None
+
+
+def _baseline_calls(facts: Facts, path: str, pf: PythonFacts) -> list[tuple[Call, str]]:
+    out = [(c, c.attr) for c in pf.calls_to(*DUMMY)]
+    for c in pf.calls_to(*LINEAR):
+        lines = facts.lines(path)
+        text = lines[c.line - 1] if 0 < c.line <= len(lines) else ""
+        if "baseline" in text.lower() or "baseline" in c.scope.lower():
+            out.append((c, c.attr))
+    return out
+
+
+def _judge(
+    facts: Facts, path: str, pf: PythonFacts, call: Call, label: str
+) -> tuple[str | None, str | None]:
+    """(evidence detail, None) when the baseline is fitted and compared; else (None, why)."""
+    calls = scope_calls(pf, call.scope)
+    var = _assigned_name(facts, path, call.line)
+    same_line = [c for c in calls if c.line == call.line]
+    chained = any(c.attr == "fit" for c in same_line)
+    cv = any(c.attr in CV for c in same_line)
+    in_collection = var is None and not chained and not cv
+    fitted = (
+        chained
+        or cv
+        or (var is not None and any(c.name == f"{var}.fit" for c in calls))
+        or (in_collection and any(c.attr == "fit" for c in calls))
+    )
+    where = f"{path}:{call.line}"
+    if not fitted:
+        return None, f"{label} instantiated at {where} but never fitted; not credited"
+    metrics = [c for c in calls if is_metric_call(c)]
+    compared = len(metrics) >= 2 or (in_collection and metrics)
+    if not compared:
+        return None, (
+            f"{label} fitted at {where} but its metric is not compared with the model's in "
+            "the same function; not credited"
+        )
+    scope = "the notebook" if path.endswith(".ipynb") else f"`{call.scope}`"
+    if call.scope == MODULE and not path.endswith(".ipynb"):
+        scope = "module-level code"
+    names = ", ".join(sorted({c.attr for c in metrics})[:3])
+    return f"{label} baseline fitted and scored with the model in {scope} ({names})", None
+
+
+def baseline_models(facts: Facts) -> Iterator[Evidence | Hint]:
+    tokens = ("Dummy", "baseline", "Baseline")
+    for path, pf in facts.python_files(mentions=tokens, notebooks=True):
+        for call, label in _baseline_calls(facts, path, pf):
+            fn = pf.function(call.scope)
+            if fn is not None and fn.is_test and always_skipped(fn, pf):
+                yield Hint(ITEM, f"{label} at {path}:{call.line} is in a skipped test")
+                continue
+            detail, why = _judge(facts, path, pf, call, label)
+            if detail:
+                yield call_at(facts, ITEM, path, call, detail)
+            else:
+                yield Hint(ITEM, why or "")
+
+
+def comparisons(facts: Facts, skip: set[tuple[str, str]]) -> Iterator[Evidence]:
+    """Assertions or guarded raises comparing a metric with a baseline/champion metric."""
+    paths = [p for p, _ in facts.python_files(mentions=("assert", "raise"), notebooks=True)]
+    for path, line, _ in facts.grep(COMPARE_LINE, paths):
+        text = code_text(facts, path, line)
+        pf = facts.python(path)
+        if pf is None or text is None or not COMPARE_CODE.search(text):
+            continue
+        if not re.search(r"<=|>=|<|>", without_strings(text)):
+            continue  # the comparison sits inside a string literal
+        fn = pf.enclosing(line)
+        scope = fn.qualname if fn else MODULE
+        if (path, scope) in skip or (fn and fn.is_test and always_skipped(fn, pf)):
+            continue
+        if text.lstrip().startswith("if"):
+            following = code_text(facts, path, line + 1) or ""
+            if not re.search(r"\braise\b|sys\.exit", text + " " + following):
+                continue
+        skip.add((path, scope))
+        cond = text.strip()[:80]
+        yield evidence_at(
+            facts, ITEM, path, line, scope, f"model metric compared with a reference: `{cond}`"
+        )
+
+
+def production_comparisons(facts: Facts, skip: set[tuple[str, str]]) -> Iterator[Evidence]:
+    """The production/champion model loaded and scored next to the candidate, or
+    `mlflow.evaluate(..., baseline_model=...)`."""
+    for path, pf in facts.python_files(mentions=("baseline_model",), notebooks=True):
+        for call in pf.calls_to("mlflow.evaluate"):
+            if call.has_kw("baseline_model") and (path, call.scope) not in skip:
+                gate = " with validation thresholds" if call.has_kw("validation_thresholds") else ""
+                skip.add((path, call.scope))
+                detail = f"mlflow.evaluate against baseline_model{gate}"
+                yield call_at(facts, ITEM, path, call, detail)
+    for path, pf in facts.python_files(mentions=("champion", "roduction"), notebooks=True):
+        for call in pf.calls:
+            values = [*call.args, *(v for _, v in call.kwargs)]
+            named = [v for v in values if isinstance(v, str) and not v.startswith("$")]
+            if call.attr not in LOADERS or not any(PROD_MODEL.search(v) for v in named):
+                continue
+            if (path, call.scope) in skip:
+                continue
+            metrics = [c for c in scope_calls(pf, call.scope) if is_metric_call(c)]
+            if len(metrics) >= 2:
+                skip.add((path, call.scope))
+                yield call_at(
+                    facts,
+                    ITEM,
+                    path,
+                    call,
+                    f"production model loaded (`{named[0][:40]}`) and scored next to the candidate",
+                )
+
+
+def dvc_diffs(facts: Facts) -> Iterator[Evidence]:
+    """`dvc metrics diff` / `dvc exp diff` in CI workflows, scripts and Makefiles."""
+    for path in workflows(facts):
+        for _, line, text in facts.grep(DVC_DIFF, [path]):
+            events = workflow_events(facts, path)
+            on = sorted(AUTOMATIC_EVENTS.intersection(events))
+            if on:
+                yield Evidence(
+                    ITEM,
+                    f"CI compares metrics with the main branch: `{text[:60]}` (on {', '.join(on)})",
+                    path,
+                    line,
+                    "config",
+                    "automated",
+                    enforced=True,
+                )
+            else:
+                yield Evidence(
+                    ITEM,
+                    f"workflow compares metrics: `{text[:60]}` (manual trigger only)",
+                    path,
+                    line,
+                    "config",
+                    "manual",
+                )
+            break
+    scripts = [
+        p
+        for p in facts.repo.files
+        if p.endswith(".sh") or p.rsplit("/", 1)[-1] in ("Makefile", "justfile")
+    ]
+    scripts = [p for p in scripts if not p.startswith("../") and facts.mentions(p, "dvc")]
+    for path, line, text in facts.grep(DVC_DIFF, scripts):
+        if text.startswith("#"):
+            continue
+        detail = f"script compares metrics with the previous model: `{text[:60]}`"
+        yield Evidence(ITEM, detail, path, line, "code", "automated")
+    for path, pf in facts.python_files(mentions=("dvc",)):
+        for call in pf.calls:
+            if not call.qualified.startswith(("subprocess.", "os.system")):
+                continue
+            words = " ".join(_flatten(call.args[:1]))
+            if DVC_DIFF.search(words):
+                detail = f"script compares metrics with the previous model: `{words[:60]}`"
+                yield call_at(facts, ITEM, path, call, detail)
+
+
+def _flatten(values: tuple) -> list[str]:
+    out: list[str] = []
+    for v in values:
+        if isinstance(v, tuple):
+            out.extend(_flatten(v))
+        elif isinstance(v, str) and not v.startswith("$"):
+            out.append(v)
+    return out
+
+
+@check(ITEM)
+def baseline_comparison(facts: Facts) -> Iterator[Evidence | Hint]:
+    """A baseline model trained and compared, or a comparison with the production model.
+
+    Counts a DummyClassifier/DummyRegressor (or a linear/logistic model named as the baseline)
+    that is fitted and whose metric is computed in the same function as the model's (in a
+    test or evaluation code, or a `cross_val_score` over both); an `assert`/guarded `raise`
+    comparing a metric with a baseline/champion/production metric; loading the production or
+    champion model and scoring it next to the candidate; `mlflow.evaluate(baseline_model=...)`;
+    `dvc metrics diff` / `dvc exp diff` in CI (automated on push/PR/schedule) or in scripts.
+    A baseline imported or instantiated but never fitted and compared earns nothing.
+    """
+    found: list[Evidence] = []
+    hints: list[Hint] = []
+    for value in baseline_models(facts):
+        (found if isinstance(value, Evidence) else hints).append(value)
+    skip = {(e.path, e.symbol or MODULE) for e in found}
+    found += list(comparisons(facts, skip))
+    found += list(production_comparisons(facts, skip))
+    found += list(dvc_diffs(facts))
+    yield from found
+    yield from hints
+    if not found and not hints:
+        yield Hint(ITEM, "no baseline model, champion comparison or metrics diff found")

@@ -1,0 +1,205 @@
+"""model-1: specs checked in with a review route; config-loading tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.checks.model._util import produced, where
+from tests.helpers import make_repo
+
+CHECK = "model-specs-reviewed"
+CONFIG_TEST = """
+from pathlib import Path
+
+import yaml
+
+
+def test_every_model_config_loads():
+    for path in sorted(Path("conf").rglob("*.yaml")):
+        assert yaml.safe_load(path.read_text()) is not None
+"""
+
+TRAIN_PY = (
+    "from xgboost import XGBClassifier\n\n"
+    "PARAMS = {'max_depth': 6, 'learning_rate': 0.1, 'n_estimators': 200}\n\n"
+    "def main():\n    return XGBClassifier(**PARAMS)\n"
+)
+
+
+def test_configs_with_codeowners_and_config_test(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "conf/model/xgb.yaml": "n_estimators: 300\nmax_depth: 6\n",
+            "conf/logging.yaml": "level: info\n",
+            "src/shop/model.py": "import torch\n\nclass Ranker(torch.nn.Module):\n    pass\n",
+            ".github/CODEOWNERS": "# owners\ndocs/ @writers\n/src/ @ml-team\n/conf/ @ml-team\n",
+            "tests/test_configs.py": CONFIG_TEST,
+        },
+    )
+    evidence, hints = produced(root, CHECK)
+    assert where(evidence) == [
+        ("conf/model/xgb.yaml", 1, "config", "manual", None),
+        (".github/CODEOWNERS", 3, "config", "manual", None),
+        ("tests/test_configs.py", 6, "test", "automated", "test_every_model_config_loads"),
+    ]
+    assert evidence[0].detail == "model configuration in version control: conf/model/xgb.yaml"
+    assert evidence[1].detail == (
+        "CODEOWNERS assigns reviewers to 2 of 2 model paths: conf/model/xgb.yaml (@ml-team), "
+        "src/shop/model.py (@ml-team)"
+    )
+    assert evidence[2].detail == "test loads every model config file (`yaml.safe_load`)"
+    assert hints == []
+
+
+def test_params_yaml_with_pr_template_is_manual(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "params.yaml": "train:\n  learning_rate: 0.05\n  epochs: 10\n",
+            ".github/pull_request_template.md": (
+                "## Summary\n\n<!-- - [ ] model review hidden in a comment -->\n"
+                "- [ ] Tests pass\n- [ ] Model metrics compared with main and reviewed\n"
+            ),
+        },
+    )
+    evidence, hints = produced(root, CHECK)
+    assert where(evidence) == [
+        ("params.yaml", 1, "config", "manual", None),
+        (".github/pull_request_template.md", 5, "doc", "manual", None),
+    ]
+    assert evidence[1].detail == (
+        'PR template asks for model review: "Model metrics compared with main and reviewed"'
+    )
+    assert hints == ["no live test loads every model config, so specs are not checked in CI"]
+
+
+def test_hugging_face_card_and_documented_review(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "models/sentiment/README.md": (
+                "---\nlicense: apache-2.0\ntags:\n- text-classification\n---\n# Sentiment\n"
+            ),
+            "CONTRIBUTING.md": (
+                "# Contributing\n\n## Review process\n\nEvery change to a model or its training "
+                "config needs approval from one ML engineer, who checks the evaluation report "
+                "and the metrics diff before merging.\n"
+            ),
+        },
+    )
+    evidence, _ = produced(root, CHECK)
+    assert where(evidence) == [
+        ("models/sentiment/README.md", 1, "doc", "manual", None),
+        ("CONTRIBUTING.md", 3, "doc", "manual", None),
+    ]
+    assert evidence[0].detail == "model card (Hugging Face card metadata)"
+    assert evidence[1].detail == 'documented model review process: section "Review process"'
+
+
+def test_trap_codeowners_covering_only_docs(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "configs/train.yaml": "lr: 0.001\nbatch_size: 32\n",
+            "src/model.py": "def build():\n    return None\n",
+            "CODEOWNERS": "/docs/ @writers\n*.md @writers\n",
+            ".github/pull_request_template.md": "- [ ] Tests pass\n- [ ] Docs updated\n",
+        },
+    )
+    evidence, hints = produced(root, CHECK)
+    assert evidence == []
+    assert hints == [
+        "model specs are checked in (configs/train.yaml) but no review route was found: no "
+        "CODEOWNERS entry covering model paths, no PR template with a model-review item, no "
+        "documented model review process; not credited",
+        "CODEOWNERS assigns owners to none of the model code or config paths "
+        "(configs/train.yaml, src/model.py); a CODEOWNERS that covers other files only is no "
+        "review route for models",
+    ]
+
+
+def test_owner_less_pattern_unassigns_model_code(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "src/train.py": TRAIN_PY,
+            ".github/CODEOWNERS": "* @ml-team\n/src/\n",
+        },
+    )
+    evidence, hints = produced(root, CHECK)
+    assert evidence == []
+    assert hints[0].startswith("model specs are checked in (src/train.py) but no review route")
+    assert hints[1].startswith(
+        ".github/CODEOWNERS assigns owners to none of the model code or config paths (src/train.py)"
+    )
+
+
+def test_hyperparameters_in_code_with_partial_coverage(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "src/train.py": TRAIN_PY,
+            "src/models/net.py": "import torch\n",
+            ".github/CODEOWNERS": "/src/train.py @ml-team\n",
+        },
+    )
+    evidence, _ = produced(root, CHECK)
+    assert where(evidence) == [
+        ("src/train.py", 3, "code", "manual", None),
+        (".github/CODEOWNERS", 1, "config", "manual", None),
+    ]
+    assert evidence[0].detail == (
+        "hyperparameters `PARAMS` (learning_rate, max_depth, n_estimators) in code"
+    )
+    assert evidence[1].detail == (
+        "CODEOWNERS assigns reviewers to 1 of 2 model paths: src/train.py (@ml-team); "
+        "not covered: src/models/net.py"
+    )
+
+
+def test_trap_skipped_config_test_and_example_config(tmp_path: Path) -> None:
+    skipped = CONFIG_TEST.replace(
+        "def test_every", 'import pytest\n\n\n@pytest.mark.skip(reason="slow")\ndef test_every'
+    )
+    root = make_repo(
+        tmp_path,
+        {
+            "conf/model.yaml.example": "lr: 0.1\nepochs: 3\n",
+            "conf/model.yaml": "lr: 0.1\nepochs: 3\n",
+            ".github/CODEOWNERS": "/conf/ @ml-team\n",
+            "tests/test_configs.py": skipped,
+        },
+    )
+    evidence, hints = produced(root, CHECK)
+    assert [e.path for e in evidence] == ["conf/model.yaml", ".github/CODEOWNERS"]
+    assert hints == ["no live test loads every model config, so specs are not checked in CI"]
+
+
+def test_no_specs_at_all(tmp_path: Path) -> None:
+    root = make_repo(tmp_path, {"README.md": "# Tool\n", "CODEOWNERS": "* @team\n"})
+    assert produced(root, CHECK) == (
+        [],
+        ["no model configuration, hyperparameters in code or model card found"],
+    )
+
+
+def test_codeowners_of_enclosing_repository_matches_subproject_paths(tmp_path: Path) -> None:
+    make_repo(
+        tmp_path,
+        {
+            ".github/CODEOWNERS": "* @platform\n/services/ranker/conf/ @ranking-team\n",
+            "services/ranker/conf/model.yaml": "learning_rate: 0.1\nnum_leaves: 15\n",
+            "services/ranker/CODEOWNERS": "* @ignored-not-read-by-github\n",
+            "services/other/conf/model.yaml": "lr: 0.2\nepochs: 1\n",
+        },
+        git=True,
+    )
+    evidence, _ = produced(tmp_path / "services" / "ranker", CHECK)
+    assert where(evidence) == [
+        ("conf/model.yaml", 1, "config", "manual", None),
+        ("../../.github/CODEOWNERS", 2, "config", "manual", None),
+    ]
+    assert evidence[1].detail == (
+        "CODEOWNERS assigns reviewers to 1 of 1 model paths: conf/model.yaml (@ranking-team)"
+    )

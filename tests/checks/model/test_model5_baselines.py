@@ -1,0 +1,183 @@
+"""model-5: baselines fitted and compared, or comparison with the production model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.checks.model._util import produced, where
+from tests.helpers import make_repo
+
+CHECK = "baseline-comparison"
+EVALUATE = """
+from sklearn.dummy import DummyClassifier
+from sklearn.metrics import roc_auc_score
+
+
+def evaluate(model, X, y, X_test, y_test):
+    baseline = DummyClassifier(strategy="prior")
+    baseline.fit(X, y)
+    base_auc = roc_auc_score(y_test, baseline.predict_proba(X_test)[:, 1])
+    auc = roc_auc_score(y_test, model.predict_proba(X_test)[:, 1])
+    return {"auc": auc, "baseline_auc": base_auc}
+"""
+TEST_BEATS = """
+from sklearn.dummy import DummyRegressor
+
+
+def test_model_beats_constant_baseline(model, data):
+    X, y = data
+    base = DummyRegressor().fit(X, y)
+    assert model.score(X, y) > base.score(X, y) + 0.05
+"""
+
+
+def test_dummy_baseline_in_evaluation_and_test(tmp_path: Path) -> None:
+    root = make_repo(tmp_path, {"src/evaluate.py": EVALUATE, "tests/test_quality.py": TEST_BEATS})
+    evidence, hints = produced(root, CHECK)
+    assert where(evidence) == [
+        ("src/evaluate.py", 6, "code", "automated", "evaluate"),
+        ("tests/test_quality.py", 6, "test", "automated", "test_model_beats_constant_baseline"),
+    ]
+    assert evidence[0].detail == (
+        "DummyClassifier baseline fitted and scored with the model in `evaluate` (roc_auc_score)"
+    )
+    assert evidence[1].detail == (
+        "DummyRegressor baseline fitted and scored with the model in "
+        "`test_model_beats_constant_baseline` (score)"
+    )
+    assert hints == []
+
+
+def test_models_dict_and_champion_assert_and_dvc_diff(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "src/compare.py": """
+            from sklearn.linear_model import LogisticRegression
+            from sklearn.model_selection import cross_val_score
+
+
+            def compare(X, y, model):
+                candidates = {"baseline": LogisticRegression(), "model": model}
+                for name, m in candidates.items():
+                    m.fit(X, y)
+                    print(name, cross_val_score(m, X, y).mean())
+            """,
+            "tests/test_promotion.py": """
+            def test_candidate_not_worse_than_champion(metrics):
+                assert metrics["candidate_auc"] >= metrics["champion_auc"] - 0.01
+            """,
+            ".github/workflows/metrics.yml": "on:\n  pull_request:\njobs:\n  diff:\n"
+            "    runs-on: ubuntu-latest\n    steps:\n      - run: dvc metrics diff main\n",
+            "scripts/compare.sh": "#!/bin/sh\ndvc exp diff HEAD~1\n",
+        },
+    )
+    evidence, _ = produced(root, CHECK)
+    assert where(evidence) == [
+        ("src/compare.py", 6, "code", "automated", "compare"),
+        (
+            "tests/test_promotion.py",
+            2,
+            "test",
+            "automated",
+            "test_candidate_not_worse_than_champion",
+        ),
+        (".github/workflows/metrics.yml", 7, "config", "automated", None),
+        ("scripts/compare.sh", 2, "code", "automated", None),
+    ]
+    assert evidence[0].detail == (
+        "LogisticRegression baseline fitted and scored with the model in `compare` "
+        "(cross_val_score)"
+    )
+    assert evidence[1].detail == (
+        'model metric compared with a reference: `assert metrics["candidate_auc"] >= '
+        'metrics["champion_auc"] - 0.01`'
+    )
+    assert evidence[2].enforced is True
+    assert evidence[2].detail == (
+        "CI compares metrics with the main branch: `- run: dvc metrics diff main` (on pull_request)"
+    )
+
+
+def test_production_model_loaded_and_scored(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "pipeline/validate.py": """
+            import mlflow
+            from sklearn.metrics import f1_score
+
+
+            def validate(candidate, X, y):
+                prod = mlflow.pyfunc.load_model("models:/churn/Production")
+                new, old = f1_score(y, candidate.predict(X)), f1_score(y, prod.predict(X))
+                return new - old
+            """,
+        },
+    )
+    evidence, _ = produced(root, CHECK)
+    assert where(evidence) == [("pipeline/validate.py", 6, "code", "automated", "validate")]
+    assert evidence[0].detail == (
+        "production model loaded (`models:/churn/Production`) and scored next to the candidate"
+    )
+
+
+def test_trap_dummy_imported_or_instantiated_only(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "src/models.py": """
+            from sklearn.dummy import DummyClassifier, DummyRegressor
+            from sklearn.metrics import accuracy_score
+
+
+            def make_baseline():
+                return DummyClassifier()
+
+
+            def fit_only(X, y):
+                d = DummyClassifier()
+                d.fit(X, y)
+                return accuracy_score(y, d.predict(X))
+            """,
+            "docs/baseline.md": "# Baseline\n\nassert model > baseline is something we want\n",
+        },
+    )
+    evidence, hints = produced(root, CHECK)
+    assert evidence == []
+    assert hints == [
+        "DummyClassifier instantiated at src/models.py:6 but never fitted; not credited",
+        "DummyClassifier fitted at src/models.py:10 but its metric is not compared with the "
+        "model's in the same function; not credited",
+    ]
+
+
+def test_dvc_diff_from_python_counts_strings_do_not(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "scripts/report.py": '''
+            """Compare with main using `dvc metrics diff` (documentation only)."""
+            import subprocess
+
+
+            def compare():
+                subprocess.run(["dvc", "metrics", "diff", "main"], check=True)
+            ''',
+            "tests/test_fixture_text.py": '''
+            FIXTURE = """
+            def test_x():
+                assert auc > baseline_auc
+            """
+
+
+            def test_fixture_mentions_baseline():
+                assert '<b>better than baseline</b>' in FIXTURE or True
+            ''',
+        },
+    )
+    evidence, _ = produced(root, CHECK)
+    assert where(evidence) == [("scripts/report.py", 6, "code", "automated", "compare")]
+    assert evidence[0].detail == (
+        "script compares metrics with the previous model: `dvc metrics diff main`"
+    )
