@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 
 from ml_readiness.evidence import Credit, Evidence, Hint, Kind
 from ml_readiness.facts import Facts, is_example_config, is_test_path
-from ml_readiness.facts.imports import imported_files, module_index
+from ml_readiness.facts.imports import importers_of_tests, module_index
 from ml_readiness.facts.python import MAIN, MODULE, Call, Function, PythonFacts
 from ml_readiness.facts.structured import Section
 
@@ -110,10 +110,12 @@ def live_tests(pf: PythonFacts) -> list[Function]:
 
 def tests_importing(facts: Facts, targets: Iterable[str]) -> list[tuple[str, PythonFacts]]:
     """Test files (path, facts) that import any of the repository files `targets`."""
-    wanted = set(targets)
+    reverse = importers_of_tests(facts)
+    paths = sorted({test for target in set(targets) for test in reverse.get(target, ())})
     out = []
-    for path, pf in facts.python_files(tests=True):
-        if wanted.intersection(imported_files(facts, path, pf)):
+    for path in paths:
+        pf = facts.python(path)
+        if pf is not None:
             out.append((path, pf))
     return out
 

@@ -195,6 +195,7 @@ class Repo:
 
     def __post_init__(self) -> None:
         self._fileset = frozenset(self.files)
+        self._suffix_cache: dict[tuple[str, ...], list[str]] = {}
 
     def is_tracked(self, rel: str) -> bool:
         """True when git tracks `rel` (outside git: when it is in the index)."""
@@ -221,9 +222,13 @@ class Repo:
         return [f for f in self.files if any(fnmatchcase(self.logical(f), p) for p in patterns)]
 
     def with_suffix(self, *suffixes: str) -> list[str]:
-        """Indexed paths ending with any of `suffixes` (case-insensitive)."""
+        """Indexed paths ending with any of `suffixes` (case-insensitive); cached."""
         low = tuple(s.lower() for s in suffixes)
-        return [f for f in self.files if f.lower().endswith(low)]
+        cached = self._suffix_cache.get(low)
+        if cached is None:
+            cached = [f for f in self.files if f.lower().endswith(low)]
+            self._suffix_cache[low] = cached
+        return list(cached)
 
     def named(self, *names: str) -> list[str]:
         """Indexed paths whose base name is one of `names` (case-insensitive)."""

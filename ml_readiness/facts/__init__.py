@@ -8,6 +8,7 @@ the import graph) are computed once with `Facts.memo`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -45,6 +46,7 @@ class Facts:
         self._cache: dict[tuple[str, str], Any] = {}
         self._memo: dict[str, Any] = {}
         self._automation: AutomationMap | None = None
+        self._listings: dict[tuple, list[tuple[str, PythonFacts]]] = {}
         self.parses: dict[str, int] = {}
 
     # -- shared derived views ---------------------------------------------------------------
@@ -139,6 +141,10 @@ class Facts:
         `tests`: True for test files only, False to leave them out, None for all.
         """
         tokens = tuple(mentions)
+        key = (tokens, notebooks, tests)
+        cached = self._listings.get(key)
+        if cached is not None:
+            return list(cached)
         suffixes = (".py", ".ipynb") if notebooks else (".py",)
         out = []
         for path in self.repo.with_suffix(*suffixes):
@@ -149,7 +155,8 @@ class Facts:
             facts = self.python(path)
             if facts is not None:
                 out.append((path, facts))
-        return out
+        self._listings[key] = out
+        return list(out)
 
     def notebook(self, path: str) -> NotebookFacts | None:
         return self._parsed("nb", path, lambda text: parse_notebook(text, path))
@@ -180,6 +187,7 @@ class Facts:
         return self.repo.with_suffix(*DOC_SUFFIXES)
 
 
+@functools.lru_cache(maxsize=65536)
 def is_test_path(path: str) -> bool:
     """True for files under a tests folder or named like pytest test modules."""
     parts = path.split("/")

@@ -100,9 +100,14 @@ def module_index(facts: Facts) -> ModuleIndex:
 
 
 def imported_files(facts: Facts, path: str, pf: PythonFacts | None = None) -> list[str]:
-    """Repository files that `path` imports (module-level and inside functions)."""
+    """Repository files that `path` imports (module-level and inside functions); cached."""
+    cache: dict[str, list[str]] = facts.memo("imported_files", lambda _f: {})
+    hit = cache.get(path)
+    if hit is not None:
+        return hit
     pf = pf or facts.python(path)
     if pf is None:
+        cache[path] = []
         return []
     index = module_index(facts)
     out: list[str] = []
@@ -110,7 +115,21 @@ def imported_files(facts: Facts, path: str, pf: PythonFacts | None = None) -> li
         for target in index.resolve(path, imp):
             if target != path and target not in out:
                 out.append(target)
+    cache[path] = out
     return out
+
+
+def importers_of_tests(facts: Facts) -> dict[str, list[str]]:
+    """Repository file → the test files that import it (computed once per audit)."""
+
+    def build(f: Facts) -> dict[str, list[str]]:
+        reverse: dict[str, list[str]] = defaultdict(list)
+        for path, pf in f.python_files(tests=True):
+            for target in imported_files(f, path, pf):
+                reverse[target].append(path)
+        return dict(reverse)
+
+    return facts.memo("test_importers", build)
 
 
 def reachable_files(facts: Facts, start: str, limit: int = 5000) -> list[str]:
