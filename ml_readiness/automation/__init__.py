@@ -79,8 +79,15 @@ class AutomationMap:
 
     def why_not(self, path: str, symbol: str | None = None) -> str:
         """One line saying why `path` is not executed automatically."""
+        if symbol and f"{path}::{symbol.replace('.', '::')}" in self.reasons:
+            return self.reasons[f"{path}::{symbol.replace('.', '::')}"]
         if path in self.reasons:
             return self.reasons[path]
+        runs = self.executions(path, symbol)
+        if runs and not any(r.automated for r in runs):
+            what = f"{path}::{symbol}" if symbol else path
+            via = ", ".join(dict.fromkeys(r.root for r in runs[:3]))
+            return f"{what} runs only via {via}, which is triggered manually"
         if not self.roots:
             return "no CI, schedule or pipeline was found, so nothing runs it automatically"
         what = f"{path}::{symbol}" if symbol else path
@@ -93,7 +100,9 @@ class AutomationMap:
             run = self.execution_of(path, name.replace("::", "."))
             return run if run and run.automated else None
         for root in self.roots:
-            if root.id == via and root.trigger in ("change", "schedule", "pipeline"):
+            if via not in (root.id, _logical(root.id)):
+                continue
+            if root.trigger in ("change", "schedule", "pipeline"):
                 return Execution(root.id, root.trigger, (root.id,), root.condition)
         return None
 
@@ -111,6 +120,16 @@ class AutomationMap:
         }
 
 
+def _logical(path: str) -> str:
+    while path.startswith("../"):
+        path = path[3:]
+    return path
+
+
 def build_automation_map(facts: Facts) -> AutomationMap:
     """Build the map from the repository's CI definitions, task runners and pipelines."""
-    return AutomationMap()
+    from ml_readiness.automation.builder import build
+
+    amap = AutomationMap()
+    build(facts, amap)
+    return amap

@@ -1,0 +1,105 @@
+"""Builds the AutomationMap: roots from every reader, their commands resolved, and what they
+execute followed through the call graph, with the chain of hops that leads there."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from ml_readiness.automation.callgraph import FILE, CallGraph, Node
+from ml_readiness.automation.github import GitHubReader
+from ml_readiness.automation.gitlab import GitLabReader
+from ml_readiness.automation.resolve import Ctx, Resolver, Seed
+from ml_readiness.evidence import Execution
+from ml_readiness.facts.python import MODULE
+
+if TYPE_CHECKING:
+    from ml_readiness.automation import AutomationMap, Root
+    from ml_readiness.automation.spec import RootSpec
+    from ml_readiness.facts import Facts
+
+READERS = [GitHubReader, GitLabReader]
+MAX_CHAIN = 16
+
+
+def readers() -> list:
+    from ml_readiness.automation import ci_other, orchestrators
+
+    return [*READERS, *ci_other.READERS, *orchestrators.READERS]
+
+
+def build(facts: Facts, amap: AutomationMap) -> None:
+    repo = facts.repo
+    prefix = repo.root.relative_to(repo.outer_root).as_posix() if repo.outer_root else ""
+    prefix = "" if prefix == "." else prefix
+    graph = CallGraph(facts)
+    resolver = Resolver(facts, graph)
+    specs: list[RootSpec] = []
+    for reader_cls in readers():
+        reader = reader_cls(facts, prefix)
+        specs += reader.roots()
+        amap.unresolved.extend(reader.notes)
+    for spec in specs:
+        amap.roots.append(spec.root)
+        ctx = Ctx(spec.root.id, where=spec.root.path, gpu=spec.gpu)
+        groups = [list(spec.seeds)]
+        for step in spec.steps:
+            chain = spec.chain + ((step.hop,) if step.hop else ())
+            step_ctx = replace(ctx, where=step.where or spec.root.path)
+            groups.append(resolver.script(step.text, step.cwd, chain, step_ctx, dict(step.env)))
+        record(amap, graph, spec.root, groups)
+    for note in resolver.notes:
+        if note not in amap.unresolved:
+            amap.unresolved.append(note)
+    explain(facts, amap, resolver)
+
+
+def record(amap: AutomationMap, graph: CallGraph, root: Root, groups: list[list[Seed]]) -> None:
+    """Record every node reached from the seed groups as executed by `root`."""
+    executed = amap.executed
+    seen: set[Node] = set()
+    for seeds in groups:
+        prefix: dict[Node, tuple[str, ...]] = {}
+        for node, chain in seeds:
+            prefix.setdefault(node, chain)
+        for node, seed, tail in graph.reach_tails(tuple(prefix)):
+            if node in seen:
+                continue
+            seen.add(node)
+            chain = prefix[seed] + tail
+            if len(chain) > MAX_CHAIN:  # keep the way in and the last hops
+                chain = (*chain[: MAX_CHAIN - 5], "…", *chain[-4:])
+            path, scope = node
+            symbol = "" if scope in (MODULE, FILE) else scope
+            run = Execution(root.id, root.trigger, chain, root.condition)
+            # one root records a node once, so there is no duplicate execution to check
+            executed.setdefault(path, {}).setdefault(symbol, []).append(run)
+
+
+def _is_test_file(path: str) -> bool:
+    base = posixpath.basename(path)
+    return base.endswith(".py") and (base.startswith("test_") or base.endswith("_test.py"))
+
+
+def explain(facts: Facts, amap: AutomationMap, resolver: Resolver) -> None:
+    """Fill `amap.reasons` for test files and tests that no automation collects."""
+    runs = resolver.pytest_runs
+    for run in runs:
+        for key, why in run.collected.excluded.items():
+            if "::" in key:
+                amap.reasons.setdefault(key, f"{key} is not run by {run.root_id}: {why}")
+    summary = "; ".join(dict.fromkeys(f"{r.root_id} runs {r.command}" for r in runs[:6]))
+    for path in facts.repo.files:
+        if path.startswith("../") or not _is_test_file(path) or path in amap.executed:
+            continue
+        excluded = [(r, r.collected.excluded[path]) for r in runs if path in r.collected.excluded]
+        if excluded:
+            run, why = excluded[0]
+            amap.reasons[path] = f"{path} is not collected: {why} in {run.root_id} ({run.command})"
+        elif runs:
+            amap.reasons[path] = f"{path} is not collected by any CI job: {summary}"
+        elif amap.roots:
+            amap.reasons[path] = (
+                f"{path} is not collected by any CI job: no automation root runs pytest"
+            )

@@ -1,0 +1,308 @@
+"""What executing an entry point executes, followed statically through the repository's code.
+
+A node is (file, scope): `<module>` (module-level code and class bodies, run on import),
+`<main>` (the `if __name__ == "__main__":` block, run only as a script) or a function's
+qualified name. From a node we follow its calls to functions and classes defined in the
+repository (through imports, re-exports and relative imports), the imports it makes (their
+module-level code runs), functions it passes as callbacks, `self.m()` within a class, and
+methods called in the same scope where an instance of a repository class is created. Anything
+that cannot be resolved is not followed: an import alone never marks a function executed.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import deque
+from typing import TYPE_CHECKING
+
+from ml_readiness.facts.imports import module_index
+from ml_readiness.facts.python import MAIN, MODULE, PythonFacts
+
+if TYPE_CHECKING:
+    from ml_readiness.facts import Facts
+
+Node = tuple[str, str]  # (path, scope)
+FILE = "<file>"  # a non-Python file that is run (shell script, checkpoint): recorded only
+MAX_NODES = 50_000
+INIT_METHODS = ("__init__", "__post_init__", "__new__", "__call__")
+
+
+def label(node: Node) -> str:
+    path, scope = node
+    return path if scope in (MODULE, FILE) else f"{path}::{scope}"
+
+
+class CallGraph:
+    """Lazily computed successors of nodes, shared by every root of one audit."""
+
+    def __init__(self, facts: Facts) -> None:
+        self.facts = facts
+        self.index = module_index(facts)
+        self._succ: dict[Node, tuple[Node, ...]] = {}
+        self._bindings: dict[str, dict[str, str]] = {}
+        self._stars: dict[str, list[str]] = {}
+        self._reach: dict[tuple[Node, ...], dict[Node, Node | None]] = {}
+        self._tails: dict[tuple[Node, ...], list[tuple[Node, Node, tuple[str, ...]]]] = {}
+
+    # -- facts -----------------------------------------------------------------------------
+    def pf(self, path: str) -> PythonFacts | None:
+        if not path.endswith((".py", ".ipynb")):
+            return None
+        return self.facts.python(path)
+
+    def find_module(self, module: str, importer: str | None) -> str | None:
+        """The repository file of an absolute module name, if plausibly the one imported."""
+        candidates = self.index.by_name.get(module)
+        if not candidates:
+            return None
+        folder = posixpath.dirname(importer) if importer else ""
+        sub = module.replace(".", "/")
+        for cand in candidates:  # a sibling module (script folder / rootdir on sys.path)
+            if cand in (
+                posixpath.join(folder, sub + ".py"),
+                posixpath.join(folder, sub, "__init__.py"),
+            ):
+                return cand
+        exact = [c for c in candidates if self.index.name_of.get(c) == module]
+        if exact:
+            return self.index.find(module, importer) if len(exact) > 1 else exact[0]
+        if "." in module:
+            return self.index.find(module, importer)
+        return None
+
+    def bindings(self, path: str) -> dict[str, str]:
+        """Alias → absolute dotted name, for every import of the file (relative ones resolved)."""
+        cached = self._bindings.get(path)
+        if cached is not None:
+            return cached
+        out: dict[str, str] = {}
+        stars: list[str] = []
+        pf = self.pf(path)
+        for imp in pf.imports if pf else ():
+            module = self.absolute(path, imp.module, imp.level)
+            if imp.name == "*":
+                stars.append(module)
+            elif imp.name:
+                out[imp.alias] = f"{module}.{imp.name}" if module else imp.name
+            else:
+                out[imp.alias] = module if imp.alias != module.split(".")[0] else imp.alias
+        self._bindings[path] = out
+        self._stars[path] = stars
+        return out
+
+    def absolute(self, importer: str, module: str, level: int) -> str:
+        if not level:
+            return module
+        own = self.index.module_of(importer) or ""
+        parts = own.split(".") if own else []
+        if not importer.endswith("__init__.py"):
+            parts = parts[:-1]
+        if level > 1:
+            parts = parts[: max(0, len(parts) - (level - 1))]
+        rel = module.lstrip(".")
+        return ".".join(parts + ([rel] if rel else []))
+
+    def module_nodes(self, path: str) -> list[Node]:
+        """The module node of `path` and of the packages above it (their `__init__` runs)."""
+        out = [(path, MODULE)]
+        folder = posixpath.dirname(path)
+        if path.endswith("/__init__.py"):
+            folder = posixpath.dirname(folder)
+        while folder:
+            init = f"{folder}/__init__.py"
+            if not self.facts.repo.exists(init):
+                break
+            out.append((init, MODULE))
+            folder = posixpath.dirname(folder)
+        return out
+
+    # -- name resolution ----------------------------------------------------------------------
+    def resolve_absolute(self, dotted: str, importer: str, depth: int = 0) -> Node | None:
+        """(file, qualname or `<module>`) of an absolute dotted name defined in the repo."""
+        parts = dotted.split(".")
+        for k in range(len(parts), 0, -1):
+            found = self.find_module(".".join(parts[:k]), importer)
+            if found:
+                rest = parts[k:]
+                return (found, MODULE) if not rest else self.lookup(found, rest, depth)
+        return None
+
+    def lookup(self, path: str, rest: list[str], depth: int = 0) -> Node | None:
+        pf = self.pf(path)
+        if pf is None or depth > 6:
+            return None
+        name = ".".join(rest)
+        if pf.function(name) or any(c.qualname == name for c in pf.classes):
+            return (path, name)
+        bound = self.bindings(path).get(rest[0])
+        if bound:  # re-exported: `from .core import train` in a package __init__
+            return self.resolve_absolute(".".join([bound, *rest[1:]]), path, depth + 1)
+        for star in self._stars.get(path, []):
+            hit = self.resolve_absolute(".".join([star, *rest]), path, depth + 1)
+            if hit and hit[1] != MODULE:
+                return hit
+        return None
+
+    def is_class(self, node: Node) -> bool:
+        pf = self.pf(node[0])
+        return pf is not None and any(c.qualname == node[1] for c in pf.classes)
+
+    def method(self, cls: Node, name: str, depth: int = 0) -> Node | None:
+        """`Cls.name` defined in the class or one of its repository base classes."""
+        pf = self.pf(cls[0])
+        if pf is None or depth > 5:
+            return None
+        qual = f"{cls[1]}.{name}"
+        if pf.function(qual):
+            return (cls[0], qual)
+        cdef = next((c for c in pf.classes if c.qualname == cls[1]), None)
+        for base in cdef.bases if cdef else ():
+            target = self.resolve_base(cls[0], base)
+            if target and self.is_class(target):
+                hit = self.method(target, name, depth + 1)
+                if hit:
+                    return hit
+        return None
+
+    def resolve_base(self, path: str, base: str) -> Node | None:
+        """A base class as recorded (qualified through imports, maybe relative)."""
+        local = self.resolve_name(path, MODULE, base.rsplit(".", 1)[-1])
+        if local is not None or base.startswith("."):
+            return local
+        return self.resolve_absolute(base, path)
+
+    def resolve_name(self, path: str, scope: str, name: str) -> Node | None:
+        """The repository definition a name used in `scope` of `path` refers to."""
+        pf = self.pf(path)
+        if pf is None:
+            return None
+        parts = name.split(".")
+        head = parts[0]
+        if head in ("self", "cls") and len(parts) == 2:
+            fn = pf.function(scope)
+            cls = fn.class_name if fn else None
+            return self.method((path, cls), parts[1]) if cls else None
+        if head == "?":
+            fn = pf.function(scope)
+            if fn and fn.class_name and len(parts) == 2 and fn.name == parts[1]:
+                cdef = next((c for c in pf.classes if c.qualname == fn.class_name), None)
+                for base in cdef.bases if cdef else ():  # super().__init__()
+                    target = self.resolve_base(path, base)
+                    if target and self.is_class(target):
+                        return self.method(target, parts[1])
+            return None
+        if scope not in (MODULE, MAIN) and len(parts) == 1:
+            prefix = scope
+            while prefix:  # a nested function or a closure's sibling
+                if pf.function(f"{prefix}.{head}"):
+                    return (path, f"{prefix}.{head}")
+                prefix = prefix.rpartition(".")[0]
+        if pf.function(name) or any(c.qualname == name for c in pf.classes):
+            return (path, name)
+        if len(parts) > 1 and any(c.qualname == head for c in pf.classes):
+            return self.method((path, head), parts[-1]) if len(parts) == 2 else None
+        bound = self.bindings(path).get(head)
+        if bound:
+            return self.resolve_absolute(".".join([bound, *parts[1:]]), path)
+        return None
+
+    # -- graph ---------------------------------------------------------------------------------
+    def successors(self, node: Node) -> tuple[Node, ...]:
+        cached = self._succ.get(node)
+        if cached is not None:
+            return cached
+        out: list[Node] = []
+        path, scope = node
+        pf = self.pf(path) if scope != FILE else None
+        if pf is not None:
+            out = self._edges(path, scope, pf)
+        result = tuple(dict.fromkeys(n for n in out if n != node))
+        self._succ[node] = result
+        return result
+
+    def _edges(self, path: str, scope: str, pf: PythonFacts) -> list[Node]:
+        out: list[Node] = []
+        if scope == MODULE:
+            functions = {f.qualname for f in pf.functions}
+            for c in pf.classes:  # class bodies run on import (unless inside a function)
+                if c.qualname.rpartition(".")[0] not in functions:
+                    out.append((path, c.qualname))
+        for imp in pf.imports:
+            if imp.scope != scope:
+                continue
+            module = self.absolute(path, imp.module, imp.level)
+            for dotted in (module, f"{module}.{imp.name}" if imp.name else None):
+                found = self.find_module(dotted, path) if dotted else None
+                if found:
+                    out.extend(self.module_nodes(found))
+        created: list[Node] = []
+        pending: list[str] = []
+        for call in pf.calls:
+            if call.scope != scope:
+                continue
+            target = self.resolve_name(path, scope, call.name)
+            if target is None:
+                if "." in call.name:
+                    pending.append(call.attr)
+            elif target[1] == MODULE:
+                continue
+            elif self.is_class(target):
+                created.append(target)
+                out.extend(
+                    m for m in (self.method(target, i) for i in INIT_METHODS[:3]) if m is not None
+                )
+            else:
+                out.append(target)
+            for value in list(call.args) + [v for _, v in call.kwargs]:
+                if isinstance(value, str) and value.startswith("$") and len(value) > 1:
+                    cb = self.resolve_name(path, scope, value[1:])
+                    if cb and cb[1] != MODULE and not self.is_class(cb):
+                        out.append(cb)  # a callback handed to a library or a thread
+        for attr in pending:  # obj.fit() where obj = Cls(...) in the same scope
+            for cls in created:
+                hit = self.method(cls, attr)
+                if hit:
+                    out.append(hit)
+                    break
+        return out
+
+    def reach(self, seeds: tuple[Node, ...]) -> dict[Node, Node | None]:
+        """Every node reachable from `seeds` → the node it was first reached from."""
+        cached = self._reach.get(seeds)
+        if cached is not None:
+            return cached
+        parent: dict[Node, Node | None] = {}
+        queue: deque[Node] = deque()
+        for seed in seeds:
+            if seed not in parent:
+                parent[seed] = None
+                queue.append(seed)
+        while queue and len(parent) < MAX_NODES:
+            node = queue.popleft()
+            for nxt in self.successors(node):
+                if nxt not in parent:
+                    parent[nxt] = node
+                    queue.append(nxt)
+        self._reach[seeds] = parent
+        return parent
+
+    def reach_tails(self, seeds: tuple[Node, ...]) -> list[tuple[Node, Node, tuple[str, ...]]]:
+        """(node, the seed it was reached from, hops from that seed) for every reached node."""
+        cached = self._tails.get(seeds)
+        if cached is not None:
+            return cached
+        parent = self.reach(seeds)
+        info: dict[Node, tuple[Node, tuple[str, ...]]] = {}
+        out = []
+        for node, up in parent.items():  # breadth-first: a parent comes before its children
+            if up is None:
+                seed, tail = node, (label(node),)
+            else:
+                seed, above = info[up]
+                tail = (*above, label(node))
+                if len(tail) > 10:
+                    tail = (tail[0], "…", *tail[-7:]) if tail[1] != "…" else (*tail[:2], *tail[-7:])
+            info[node] = (seed, tail)
+            out.append((node, seed, tail))
+        self._tails[seeds] = out
+        return out

@@ -1,0 +1,194 @@
+"""Orchestrators: Airflow DAGs, pipeline frameworks, Kubernetes CronJobs, Argo CronWorkflows.
+
+- Airflow: a `DAG(...)`/`@dag` with a `schedule`/`schedule_interval` is a `schedule` root
+  (`schedule=None` is `manual`); the DAG file's module code, `python_callable=` functions,
+  `@task` functions and `BashOperator(bash_command=...)` commands are its entries.
+- Kubeflow (`@dsl.pipeline`), Prefect (`@flow`), Dagster (`@job`/`@asset`), ZenML
+  (`@pipeline`), Metaflow (`FlowSpec` with `@step`) and Kedro (`create_pipeline`) definitions
+  are `pipeline` roots whose functions are entries.
+- Kubernetes `CronJob` and Argo `CronWorkflow` manifests are `schedule` roots; their container
+  `command`/`args` are resolved (`/app/train.py` matches `train.py` in the repository).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ml_readiness.automation.callgraph import CallGraph, label
+from ml_readiness.automation.paths import to_local
+from ml_readiness.automation.spec import RootSpec, Step
+from ml_readiness.facts import is_example_config, is_test_path
+from ml_readiness.facts.python import MODULE
+
+if TYPE_CHECKING:
+    from ml_readiness.facts import Facts
+
+DAG_CALLS = ("airflow.DAG", "airflow.models.DAG", "airflow.models.dag.DAG")
+PIPELINE_DECORATORS = {
+    "dsl.pipeline": "kubeflow",
+    "kfp.dsl.pipeline": "kubeflow",
+    "prefect.flow": "prefect",
+    "dagster.job": "dagster",
+    "dagster.asset": "dagster",
+    "dagster.graph": "dagster",
+    "zenml.pipeline": "zenml",
+    "metaflow.step": "metaflow",
+}
+
+
+class OrchestratorReader:
+    def __init__(self, facts: Facts, prefix: str) -> None:
+        self.facts = facts
+        self.prefix = prefix
+        self.notes: list[tuple[str, str]] = []
+        self.top = to_local("", prefix)
+        self.graph = CallGraph(facts)
+
+    def roots(self) -> list[RootSpec]:
+        return self.airflow() + self.frameworks() + self.manifests()
+
+    def _root(self, path: str, name: str, system: str, trigger: str, line: int | None) -> RootSpec:
+        from ml_readiness.automation import Root
+
+        root = Root(f"{path}#{name}", system, trigger, path, line)
+        return RootSpec(root, (path, f"{system} {name}"))
+
+    def airflow(self) -> list[RootSpec]:
+        specs = []
+        for path, pf in self.facts.python_files(mentions=("airflow",)):
+            if is_test_path(path):
+                continue
+            dags = [
+                (c.kw("dag_id") or (c.args[0] if c.args else None), c)
+                for c in pf.calls_to(*DAG_CALLS)
+            ]
+            dags += [
+                (f.name, None) for f in pf.functions if "airflow.decorators.dag" in f.decorators
+            ]
+            for dag_id, call in dags:
+                schedule: Any = "?"
+                if call is not None:
+                    for key in ("schedule", "schedule_interval", "timetable"):
+                        if call.has_kw(key):
+                            schedule = call.kw(key)
+                if schedule == "?":
+                    self.notes.append(
+                        (path, f"Airflow DAG `{dag_id}`: schedule not read; taken as manual")
+                    )
+                trigger = "manual" if schedule in (None, "?", "$None") else "schedule"
+                name = dag_id if isinstance(dag_id, str) and not dag_id.startswith("$") else "dag"
+                spec = self._root(path, name, "airflow", trigger, call.line if call else None)
+                spec.seeds.append(((path, MODULE), spec.chain))
+                for c in pf.calls:
+                    fn = c.kw("python_callable")
+                    if isinstance(fn, str) and fn.startswith("$"):
+                        target = self.graph.resolve_name(path, c.scope, fn[1:])
+                        if target:
+                            spec.seeds.append((target, (*spec.chain, label((path, c.scope)))))
+                    bash = c.kw("bash_command")
+                    if isinstance(bash, str):
+                        spec.steps.append(Step(bash, self.top, f"task {c.kw('task_id')}", (), path))
+                for f in pf.functions:
+                    if any(d.startswith("airflow.decorators.task") for d in f.decorators):
+                        spec.seeds.append(((path, f.qualname), spec.chain))
+                specs.append(spec)
+        return specs
+
+    def frameworks(self) -> list[RootSpec]:
+        specs = []
+        tokens = ("kfp", "prefect", "dagster", "zenml", "metaflow", "kedro")
+        for path, pf in self.facts.python_files(mentions=tokens):
+            if is_test_path(path):
+                continue
+            for f in pf.functions:
+                system = next(
+                    (
+                        s
+                        for d in f.decorators
+                        for k, s in PIPELINE_DECORATORS.items()
+                        if d == k or d.endswith("." + k)
+                    ),
+                    None,
+                )
+                if system is None and f.name == "create_pipeline" and pf.imports_module("kedro"):
+                    system = "kedro"
+                if system is None:
+                    continue
+                owner = f.class_name or f.qualname
+                key = f"{path}#{owner}"
+                spec = next((s for s in specs if s.root.id == key), None)
+                if spec is None:
+                    spec = self._root(path, owner, system, "pipeline", f.line)
+                    spec.seeds.append(((path, MODULE), spec.chain))
+                    specs.append(spec)
+                spec.seeds.append(((path, f.qualname), spec.chain))
+        return specs
+
+    def manifests(self) -> list[RootSpec]:
+        specs = []
+        for path in self.facts.repo.with_suffix(".yaml", ".yml"):
+            if path.startswith("../") or is_example_config(path):
+                continue
+            if not self.facts.mentions(path, "CronJob", "CronWorkflow"):
+                continue
+            for doc in self.facts.yaml(path) or []:
+                if not isinstance(doc, dict) or doc.get("kind") not in ("CronJob", "CronWorkflow"):
+                    continue
+                name = str((doc.get("metadata") or {}).get("name") or doc["kind"])
+                spec = self._root(
+                    path,
+                    name,
+                    "kubernetes" if doc["kind"] == "CronJob" else "argo",
+                    "schedule",
+                    getattr(doc, "line", None),
+                )
+                for words in _containers(doc):
+                    spec.steps.append(
+                        Step(" ".join(self._local(w) for w in words), self.top, None, (), path)
+                    )
+                specs.append(spec)
+        return specs
+
+    def _local(self, word: str) -> str:
+        """A container path (`/app/src/train.py`) mapped to a repository file when one matches."""
+        if not word.startswith("/") or not word.endswith((".py", ".sh", ".ipynb")):
+            return word
+        parts = word.strip("/").split("/")
+        for i in range(len(parts)):
+            candidate = "/".join(parts[i:])
+            if self.facts.repo.exists(candidate):
+                return candidate
+        return word
+
+
+def _containers(doc: dict) -> list[list[str]]:
+    found: list[list[str]] = []
+
+    def walk(node: Any, depth: int = 0) -> None:
+        if depth > 12:
+            return
+        if isinstance(node, dict):
+            cmd = node.get("command")
+            if isinstance(cmd, list | str) and ("image" in node or "args" in node):
+                words = [cmd] if isinstance(cmd, str) else [str(c) for c in cmd]
+                args = node.get("args")
+                words += [str(a) for a in args] if isinstance(args, list) else []
+                if words[:2] in (
+                    ["sh", "-c"],
+                    ["bash", "-c"],
+                    ["/bin/sh", "-c"],
+                    ["/bin/bash", "-c"],
+                ):
+                    words = words[2:]
+                found.append(words)
+            for v in node.values():
+                walk(v, depth + 1)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v, depth + 1)
+
+    walk(doc.get("spec"))
+    return found
+
+
+READERS = [OrchestratorReader]

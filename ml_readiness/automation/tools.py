@@ -1,0 +1,279 @@
+"""Commands of task runners and ML tools: tox, nox, just, DVC, pre-commit, Great Expectations
+checkpoints, notebook executors and console scripts declared in pyproject.toml."""
+
+from __future__ import annotations
+
+import posixpath
+import shlex
+from typing import TYPE_CHECKING
+
+from ml_readiness.automation.callgraph import FILE
+from ml_readiness.automation.paths import join
+from ml_readiness.automation.runners import (
+    dvc_stages,
+    nox_sessions,
+    parse_justfile,
+    precommit_local_hooks,
+    tox_config,
+)
+from ml_readiness.facts.python import MODULE
+
+if TYPE_CHECKING:
+    from ml_readiness.automation.resolve import Ctx, Resolver, Seed
+
+Chain = tuple[str, ...]
+
+
+def dispatch(
+    r: Resolver, prog: str, args: list[str], cwd: str, chain: Chain, ctx: Ctx
+) -> list[Seed]:
+    """Seeds of a command whose program is not pytest/python/make/a shell."""
+    if prog == "tox":
+        return tox(r, args, cwd, chain, ctx)
+    if prog == "nox":
+        return nox(r, args, cwd, chain, ctx)
+    if prog == "just":
+        return just(r, args, cwd, chain, ctx)
+    if prog == "dvc" and args[:1] in (["repro"], ["exp"]):
+        rest = args[2:] if args[:2] == ["exp", "run"] else args[1:]
+        return dvc(r, rest, cwd, chain, ctx) if args[0] == "repro" or args[1:2] == ["run"] else []
+    if prog in ("great_expectations", "gx") and "checkpoint" in args:
+        return checkpoint(r, args, cwd, chain, ctx)
+    if prog == "papermill":
+        nbs = [a for a in args if a.endswith(".ipynb")]
+        return r.run_file(nbs[0], cwd, chain, ctx) if nbs else []
+    if prog == "jupyter" and (args[:1] == ["execute"] or "--execute" in args):
+        nbs = [a for a in args if a.endswith(".ipynb")]
+        return [s for nb in nbs for s in r.run_file(nb, cwd, chain, ctx)]
+    if prog == "pre-commit" and args[:1] == ["run"]:
+        return precommit(r, args[1:], cwd, chain, ctx)
+    if prog == "docker" and "run" in args[:3]:
+        r.note(
+            ctx.where,
+            f"{chain[-1] if chain else 'docker run'}: commands inside a container are not followed",
+        )
+        return []
+    if prog in ("hatch", "pdm", "poe", "rye", "pixi") and args:
+        name = (
+            args[1]
+            if prog in ("hatch", "pdm", "rye", "pixi") and args[0] == "run" and len(args) > 1
+            else args[0]
+        )
+        return console(r, name.rpartition(":")[2] if prog == "hatch" else name, cwd, chain, ctx)
+    name = prog.rpartition(":")[2]
+    return console(r, name, cwd, chain, ctx)
+
+
+def console(r: Resolver, name: str, cwd: str, chain: Chain, ctx: Ctx) -> list[Seed]:
+    spec = r.scripts().get(name)
+    if spec is None:
+        return []
+    kind, value = spec
+    if kind == "command":
+        return r.script(value, cwd, (*chain, f"pyproject.toml script {name}"), ctx.deeper())
+    module, _, func = value.partition(":")
+    path = r.graph.find_module(module.strip(), None) or r.graph.index.find(module.strip())
+    if path is None:
+        r.note(ctx.where, f"console script `{name}` names {value}, which is not in the repository")
+        return []
+    func = func.strip().split()[0] if func.strip() else ""
+    seeds: list[Seed] = [((path, MODULE), chain)]
+    if func:
+        seeds.append(((path, func), chain))
+    return seeds
+
+
+def tox(r: Resolver, args: list[str], cwd: str, chain: Chain, ctx: Ctx) -> list[Seed]:
+    envs_wanted: list[str] = []
+    config = None
+    it = iter(args)
+    for a in it:
+        if a == "--":
+            break
+        if a in ("-e", "--envlist"):
+            envs_wanted += next(it, "").split(",")
+        elif a.startswith("-e") and len(a) > 2:
+            envs_wanted += a[2:].lstrip("=").split(",")
+        elif a in ("-c", "--conf"):
+            config = join(cwd, next(it, ""))
+    candidates = (
+        [config] if config else [join(cwd, n) for n in ("tox.ini", "tox.toml", "pyproject.toml")]
+    )
+    path = None
+    envs: dict = {}
+    envlist: list[str] = []
+    for cand in candidates:
+        if cand and r.facts.repo.exists(cand):
+            envs, envlist = tox_config(r.facts, cand)
+            if envs:
+                path = cand
+                break
+    if path is None:
+        r.note(ctx.where, f"`tox` in {cwd or '.'}: no tox configuration there")
+        return []
+    names = (
+        [e for e in envs_wanted if e]
+        or envlist
+        or [n for n in envs if n != "testenv"]
+        or ["testenv"]
+    )
+    if "ALL" in names:
+        names = [n for n in envs if n != "testenv"] or ["testenv"]
+    seeds: list[Seed] = []
+    folder = posixpath.dirname(path)
+    for name in dict.fromkeys(names):
+        env = envs.get(name) or envs.get("testenv")
+        if env is None:
+            r.note(ctx.where, f"tox environment `{name}` is not defined in {path}")
+            continue
+        here = join(folder, env.changedir) if env.changedir else folder
+        for _line, cmd in env.commands:
+            seeds += r.script(cmd, here, (*chain, f"{path}#{name}"), ctx.deeper(path))
+    return seeds
+
+
+def nox(r: Resolver, args: list[str], cwd: str, chain: Chain, ctx: Ctx) -> list[Seed]:
+    wanted: list[str] = []
+    file = join(cwd, "noxfile.py")
+    collecting = False
+    it = iter(args)
+    for a in it:
+        if a == "--":
+            break
+        if a in ("-s", "--session", "--sessions", "-e"):
+            collecting = True
+        elif a in ("-f", "--noxfile"):
+            file = join(cwd, next(it, "noxfile.py"))
+            collecting = False
+        elif a.startswith("-"):
+            collecting = False
+        elif collecting:
+            wanted.append(a)
+    if not r.facts.repo.exists(file):
+        r.note(ctx.where, f"`nox` in {cwd or '.'}: no noxfile.py there")
+        return []
+    sessions, defaults = nox_sessions(r.facts, file)
+    names = wanted or defaults or list(sessions)
+    seeds: list[Seed] = []
+    for name in names:
+        base = name.split("(")[0].split("-")[0]
+        if base not in sessions:
+            r.note(ctx.where, f"nox session `{name}` is not defined in {file}")
+            continue
+        here = (*chain, f"{file}#{base}")
+        seeds.append(((file, MODULE), chain))
+        seeds.append(((file, base), chain))
+        for _line, words in sessions[base]:
+            seeds += r.command(
+                words, posixpath.dirname(file), (*here, f"`{shlex.join(words)}`"), ctx.deeper(file)
+            )
+    return seeds
+
+
+def just(r: Resolver, args: list[str], cwd: str, chain: Chain, ctx: Ctx) -> list[Seed]:
+    path = next(
+        (
+            join(cwd, n)
+            for n in ("justfile", "Justfile", ".justfile")
+            if r.facts.repo.exists(join(cwd, n))
+        ),
+        None,
+    )
+    if path is None:
+        r.note(ctx.where, f"`just` in {cwd or '.'}: no justfile there")
+        return []
+    recipes, default = parse_justfile(r.facts, path)
+    wanted = [a for a in args if not a.startswith("-") and a in recipes][:1] or (
+        [default] if default else []
+    )
+    seeds: list[Seed] = []
+    done: set[str] = set()
+
+    def run(name: str) -> None:
+        if name in done or name not in recipes:
+            return
+        done.add(name)
+        deps, body = recipes[name]
+        for dep in deps:
+            run(dep)
+        for _line, text in body:
+            seeds.extend(r.script(text, cwd, (*chain, f"{path}#{name}"), ctx.deeper(path)))
+
+    for name in wanted:
+        run(name)
+    return seeds
+
+
+def dvc(r: Resolver, args: list[str], cwd: str, chain: Chain, ctx: Ctx) -> list[Seed]:
+    single = any(a in ("-s", "--single-item") for a in args)
+    targets, skip = [], False
+    for a in args:
+        if skip:
+            skip = False
+        elif a in ("-S", "--set-param", "-n", "--name", "--queue", "-j", "--jobs"):
+            skip = True
+        elif not a.startswith("-"):
+            targets.append(a)
+    dvcfile = join(cwd, "dvc.yaml")
+    wanted: list[str] = []
+    for t in targets:
+        file, _, stage = t.rpartition(":") if ":" in t else ("", "", t)
+        if t.endswith(("dvc.yaml", "dvc.yml")):
+            file, stage = t, ""
+        if file:
+            dvcfile = join(cwd, file)
+        if stage:
+            wanted.append(stage)
+    if not r.facts.repo.exists(dvcfile):
+        r.note(ctx.where, f"`dvc repro` in {cwd or '.'}: no dvc.yaml there")
+        return []
+    stages = dvc_stages(r.facts, dvcfile)
+    order = list(stages) if not wanted else []
+    pending = list(wanted)
+    while pending and len(order) < 500:
+        name = pending.pop()
+        if name in order:
+            continue
+        if name not in stages:
+            r.note(ctx.where, f"DVC stage `{name}` is not defined in {dvcfile}")
+            continue
+        order.insert(0, name)
+        if not single:  # upstream stages whose outputs this stage depends on
+            deps = set(stages[name].deps)
+            pending += [s.name for s in stages.values() if deps & set(s.outs)]
+    seeds: list[Seed] = [((dvcfile, FILE), chain)]
+    for name in order:
+        stage = stages[name]
+        for _line, cmd in stage.commands:
+            seeds += r.script(cmd, stage.wdir, (*chain, f"{dvcfile}#{name}"), ctx.deeper(dvcfile))
+    return seeds
+
+
+def checkpoint(r: Resolver, args: list[str], cwd: str, chain: Chain, ctx: Ctx) -> list[Seed]:
+    rest = args[args.index("checkpoint") + 1 :]
+    names = [a for a in rest[1:] if not a.startswith("-")] if rest[:1] == ["run"] else []
+    if not names:
+        return []
+    name = names[0]
+    found = [
+        f
+        for f in r.facts.repo.files
+        if "/checkpoints/" in f"/{f}" and posixpath.basename(f).rsplit(".", 1)[0] == name
+    ]
+    if not found:
+        r.note(ctx.where, f"Great Expectations checkpoint `{name}` has no file in the repository")
+        return []
+    return [((f, FILE), chain) for f in found]
+
+
+def precommit(r: Resolver, args: list[str], cwd: str, chain: Chain, ctx: Ctx) -> list[Seed]:
+    path = join(cwd, ".pre-commit-config.yaml")
+    if not r.facts.repo.exists(path):
+        return []
+    only = [a for a in args if not a.startswith("-")]
+    seeds: list[Seed] = []
+    for hook_id, _line, command in precommit_local_hooks(r.facts, path):
+        if only and hook_id not in only:
+            continue
+        seeds += r.script(command, cwd, (*chain, f"{path}#{hook_id}"), ctx.deeper(path))
+    return seeds

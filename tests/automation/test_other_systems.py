@@ -1,0 +1,189 @@
+"""Azure Pipelines, CircleCI, Jenkins, Bitbucket, Cloud Build and orchestrators."""
+
+from __future__ import annotations
+
+from tests.automation.util import amap_of, roots, runs
+
+SCRIPT = "def main():\n    pass\n\nif __name__ == '__main__':\n    main()\n"
+
+
+def test_azure_circleci_jenkins_bitbucket(tmp_path):
+    amap = amap_of(
+        tmp_path,
+        {
+            "azure-pipelines.yml": """
+                trigger: [main]
+                jobs:
+                  - job: test
+                    steps:
+                      - script: python az.py
+                      - task: PublishTestResults@2
+            """,
+            ".circleci/config.yml": """
+                version: 2.1
+                jobs:
+                  test:
+                    steps:
+                      - checkout
+                      - run: python circle.py
+                  nightly:
+                    steps:
+                      - run:
+                          command: python nightly.py
+                  orphan:
+                    steps:
+                      - run: python orphan.py
+                workflows:
+                  ci:
+                    jobs: [test]
+                  cron:
+                    triggers:
+                      - schedule: {cron: "0 0 * * *"}
+                    jobs: [nightly]
+            """,
+            "Jenkinsfile": (
+                "pipeline {\n  triggers { cron('H 2 * * *') }\n  stages {\n"
+                "    stage('t') { steps { sh 'python jenkins.py' } }\n"
+                "    // stage('x') { steps { sh 'python commented.py' } }\n  }\n}\n"
+            ),
+            "bitbucket-pipelines.yml": """
+                pipelines:
+                  default:
+                    - step:
+                        script:
+                          - python bb.py
+                  custom:
+                    retrain:
+                      - step:
+                          script: [python bb_manual.py]
+            """,
+            "cloudbuild.yaml": "steps:\n  - name: python\n    args: [python, cb.py]\n",
+            **{
+                f"{n}.py": SCRIPT
+                for n in (
+                    "az",
+                    "circle",
+                    "nightly",
+                    "orphan",
+                    "jenkins",
+                    "commented",
+                    "bb",
+                    "bb_manual",
+                    "cb",
+                )
+            },
+        },
+    )
+    assert roots(amap) == {
+        "azure-pipelines.yml#test": "change",
+        ".circleci/config.yml#test": "change",
+        ".circleci/config.yml#nightly": "schedule",
+        "Jenkinsfile#pipeline": "schedule",
+        "bitbucket-pipelines.yml#default": "change",
+        "bitbucket-pipelines.yml#custom.retrain": "manual",
+    }
+    assert runs(amap, "az.py", "main") == {"azure-pipelines.yml#test (change)"}
+    assert runs(amap, "nightly.py", "main") == {".circleci/config.yml#nightly (schedule)"}
+    assert runs(amap, "jenkins.py", "main") == {"Jenkinsfile#pipeline (schedule)"}
+    assert runs(amap, "bb.py", "main") == {"bitbucket-pipelines.yml#default (change)"}
+    assert runs(amap, "bb_manual.py", "main") == {"bitbucket-pipelines.yml#custom.retrain (manual)"}
+    for untouched in ("orphan.py", "commented.py", "cb.py"):
+        assert amap.execution_of(untouched) is None
+    assert (
+        "cloudbuild.yaml",
+        "Cloud Build triggers are configured outside the repository; not credited",
+    ) in amap.unresolved
+
+
+def test_airflow_dag_schedule_and_callables(tmp_path):
+    amap = amap_of(
+        tmp_path,
+        {
+            "dags/retrain.py": (
+                "from airflow import DAG\n"
+                "from airflow.operators.python import PythonOperator\n"
+                "from airflow.operators.bash import BashOperator\n"
+                "from ml.train import fit\n\n"
+                "with DAG('retrain', schedule='@daily') as dag:\n"
+                "    PythonOperator(task_id='fit', python_callable=fit)\n"
+                "    BashOperator(task_id='eval', bash_command='python scripts/eval.py')\n"
+            ),
+            "dags/adhoc.py": (
+                "from airflow import DAG\n\nwith DAG(dag_id='adhoc', schedule=None) as dag:\n"
+                "    pass\n"
+            ),
+            "ml/__init__.py": "",
+            "ml/train.py": "def fit():\n    pass\n\ndef other():\n    pass\n",
+            "scripts/eval.py": SCRIPT,
+        },
+    )
+    assert roots(amap) == {"dags/retrain.py#retrain": "schedule", "dags/adhoc.py#adhoc": "manual"}
+    assert runs(amap, "ml/train.py", "fit") == {"dags/retrain.py#retrain (schedule)"}
+    assert amap.execution_of("ml/train.py", "other") is None
+    assert runs(amap, "scripts/eval.py", "main") == {"dags/retrain.py#retrain (schedule)"}
+
+
+def test_pipeline_frameworks_and_cron_manifests(tmp_path):
+    amap = amap_of(
+        tmp_path,
+        {
+            "flows/train_flow.py": (
+                "from prefect import flow, task\n\n"
+                "@task\ndef load():\n    return 1\n\n"
+                "@flow\ndef training():\n    load()\n"
+            ),
+            "k8s/cron.yaml": """
+                apiVersion: batch/v1
+                kind: CronJob
+                metadata:
+                  name: retrain
+                spec:
+                  schedule: "0 1 * * *"
+                  jobTemplate:
+                    spec:
+                      template:
+                        spec:
+                          containers:
+                            - name: train
+                              image: ml:latest
+                              command: ["python", "/app/jobs/retrain.py"]
+            """,
+            "jobs/retrain.py": SCRIPT,
+        },
+    )
+    assert roots(amap) == {
+        "flows/train_flow.py#training": "pipeline",
+        "k8s/cron.yaml#retrain": "schedule",
+    }
+    assert runs(amap, "flows/train_flow.py", "load") == {"flows/train_flow.py#training (pipeline)"}
+    assert runs(amap, "jobs/retrain.py", "main") == {"k8s/cron.yaml#retrain (schedule)"}
+
+
+def test_malformed_definitions_do_not_crash(tmp_path):
+    amap = amap_of(
+        tmp_path,
+        {
+            ".github/workflows/a.yml": "on: push\njobs:\n  t:\n    steps: nope\n    strategy: 3\n",
+            ".github/workflows/b.yml": "on: {push: null}\njobs: [1, 2]\n",
+            ".github/workflows/c.yml": (
+                "on: push\njobs:\n  t:\n    steps:\n      - uses: ./act\n        with: 3\n"
+                '      - run: 7\n      - run: "pytest \'unbalanced"\n'
+            ),
+            "act/action.yml": "inputs: 5\nruns:\n  using: composite\n  steps: [1, {run: 2}]\n",
+            ".github/workflows/d.yml": "not: [valid\n",
+            ".gitlab-ci.yml": (
+                "include: 5\nvariables: [1]\njob:\n  script: {a: 1}\n  rules: [1, {if: 3}]\n"
+                "  only: 7\n"
+            ),
+            "Makefile": "a: b\n\tbash loop.sh\nb: a\n\tmake a\n",
+            "loop.sh": "bash loop2.sh\n",
+            "loop2.sh": "bash loop.sh\n",
+            ".circleci/config.yml": "jobs: 3\n",
+            "bitbucket-pipelines.yml": "pipelines: {default: 3, branches: [1]}\n",
+            "Jenkinsfile": "sh '''make a'''\n",
+        },
+    )
+    assert "Jenkinsfile#pipeline" in roots(amap)
+    assert runs(amap, "loop.sh") == {"Jenkinsfile#pipeline (change)"}
+    assert runs(amap, "loop2.sh") == {"Jenkinsfile#pipeline (change)"}
+    assert any("unbalanced quotes" in reason for _, reason in amap.unresolved)
