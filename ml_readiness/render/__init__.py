@@ -21,9 +21,18 @@ FORMATS: dict[str, tuple[str, str]] = {
     "json": ("ml_readiness.render.json_report", "render_json"),
     "md": ("ml_readiness.render.markdown", "render_markdown"),
     "html": ("ml_readiness.render.html", "render_html"),
+    "junit": ("ml_readiness.render.junit", "render_junit"),
+    "sarif": ("ml_readiness.render.sarif", "render_sarif"),
+    "svg": ("ml_readiness.render.badge", "render_badge_svg"),
+    "badge": ("ml_readiness.render.badge", "render_badge_json"),
 }
-# longest suffix first
+# the longest matching suffix wins: `r.badge.json` is a badge, `r.json` the JSON report
 EXTENSIONS: list[tuple[str, str]] = [
+    (".junit.xml", "junit"),
+    (".sarif.json", "sarif"),
+    (".badge.json", "badge"),
+    (".sarif", "sarif"),
+    (".svg", "svg"),
     (".json", "json"),
     (".md", "md"),
     (".markdown", "md"),
@@ -75,15 +84,24 @@ def check_writable(path: str) -> None:
 
 
 def write_atomic(path: str, text: str) -> None:
-    """Write `text` to `path` through a temporary file and a rename: never a truncated report."""
+    """Write `text` to `path` through a temporary file and a rename: never a truncated report.
+
+    Whatever goes wrong (a full disk, an interrupted write), the temporary file is removed and an
+    existing report at `path` is left as it was. Characters UTF-8 cannot encode (lone surrogates
+    from undecodable file names) are written as `?` rather than failing the write.
+    """
     target = Path(path)
     check_writable(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="replace", newline="\n") as handle:
             handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(tmp, target)
-    except OSError as exc:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise UsageError(f"cannot write report {path}: {exc.strerror or exc}") from None
+        if isinstance(exc, OSError):
+            raise UsageError(f"cannot write report {path}: {exc.strerror or exc}") from None
+        raise
