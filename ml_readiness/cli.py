@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -286,9 +287,11 @@ def audit(
     )
     result = run_audit(path, options, progress=_progress(quiet))
     if old is not None:
+        from ml_readiness.audit import effective_config
         from ml_readiness.baseline import apply_baseline
 
-        result = apply_baseline(result, old, fail_on_regression)
+        configured = effective_config(Path(path), options).gate.fail_on_regression
+        result = apply_baseline(result, old, fail_on_regression or configured)
     for out, out_fmt in targets:
         write_atomic(out, render(result, out_fmt))
     if not quiet:

@@ -141,7 +141,9 @@ class AuditResult:
 
     def dumps(self) -> str:
         """The canonical JSON text: sorted keys, two-space indent, trailing newline."""
-        return json.dumps(self.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        text = json.dumps(self.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        # lone surrogates (undecodable file names) cannot be written as UTF-8: replace them
+        return text.encode("utf-8", "replace").decode("utf-8")
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> AuditResult:
