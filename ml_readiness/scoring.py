@@ -223,7 +223,8 @@ def _evidence_reason(
 
 def _one_line(text: str) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= 300 else text[:297] + "..."
+    # long enough for a check's hint with its ready-to-paste attestation snippet
+    return text if len(text) <= 600 else text[:597] + "..."
 
 
 def score_sections(rubric: Rubric, items: Iterable[ItemResult]) -> tuple[SectionResult, ...]:

@@ -75,7 +75,7 @@ def audit(root: Path, **options: object) -> AuditResult:
 
 def run_check(root: Path, check_id: str) -> list:
     """Everything one check yields on the repo at `root` (with the real AutomationMap)."""
-    facts = Facts(Repo.open(root))
+    facts = Facts(Repo.open(root), as_of=AS_OF)
     spec = next(c for c in load_checks() if c.id == check_id)
     return list(spec.run(facts))
 
