@@ -1,0 +1,1 @@
+"""Telecom customer churn model."""
