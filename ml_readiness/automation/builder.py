@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from ml_readiness.automation.callgraph import FILE, CallGraph, Node
 from ml_readiness.automation.github import GitHubReader
 from ml_readiness.automation.gitlab import GitLabReader
+from ml_readiness.automation.paths import set_root_prefix
 from ml_readiness.automation.resolve import Ctx, Resolver, Seed
 from ml_readiness.evidence import Execution
 from ml_readiness.facts.python import MODULE
@@ -29,17 +30,75 @@ def readers() -> list:
     return [*READERS, *ci_other.READERS, *orchestrators.READERS]
 
 
+class _ScopedRepo:
+    """The repo as one CI reader should see it: only the audited tree's own files, or only
+    the enclosing repository's top-level files (listed as `../` paths)."""
+
+    def __init__(self, repo: object, outer: bool) -> None:
+        self._repo = repo
+        self._outer = outer
+        self.files = [f for f in repo.files if f.startswith("../") == outer]  # type: ignore[attr-defined]
+
+    def _keep(self, paths: list[str]) -> list[str]:
+        return [p for p in paths if p.startswith("../") == self._outer]
+
+    def glob(self, *patterns: str) -> list[str]:
+        return self._keep(self._repo.glob(*patterns))  # type: ignore[attr-defined]
+
+    def named(self, *names: str) -> list[str]:
+        return self._keep(self._repo.named(*names))  # type: ignore[attr-defined]
+
+    def with_suffix(self, *suffixes: str) -> list[str]:
+        return self._keep(self._repo.with_suffix(*suffixes))  # type: ignore[attr-defined]
+
+    def under(self, folder: str) -> list[str]:
+        return self._keep(self._repo.under(folder))  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._repo, name)
+
+
+class _ScopedFacts:
+    """Facts whose `repo` is scoped; everything else (parsing, caches) is shared."""
+
+    def __init__(self, facts: Facts, outer: bool) -> None:
+        self._facts = facts
+        self.repo = _ScopedRepo(facts.repo, outer)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._facts, name)
+
+
 def build(facts: Facts, amap: AutomationMap) -> None:
     repo = facts.repo
     prefix = repo.root.relative_to(repo.outer_root).as_posix() if repo.outer_root else ""
     prefix = "" if prefix == "." else prefix
+    set_root_prefix(prefix)
+    try:
+        _build(facts, amap, prefix)
+    finally:
+        set_root_prefix("")
+
+
+def _build(facts: Facts, amap: AutomationMap, prefix: str) -> None:
     graph = CallGraph(facts)
     resolver = Resolver(facts, graph)
     specs: list[RootSpec] = []
-    for reader_cls in readers():
-        reader = reader_cls(facts, prefix)
-        specs += reader.roots()
-        amap.unresolved.extend(reader.notes)
+    # CI files inside the audited tree describe it as their own root; an enclosing
+    # repository's CI runs from that repository's top, `prefix` above the audited tree.
+    scopes = (
+        [(facts, "")]
+        if not prefix
+        else [
+            (_ScopedFacts(facts, outer=False), ""),
+            (_ScopedFacts(facts, outer=True), prefix),
+        ]
+    )
+    for scoped, scope_prefix in scopes:
+        for reader_cls in readers():
+            reader = reader_cls(scoped, scope_prefix)
+            specs += reader.roots()
+            amap.unresolved.extend(reader.notes)
     for spec in specs:
         amap.roots.append(spec.root)
         ctx = Ctx(spec.root.id, where=spec.root.path, gpu=spec.gpu)

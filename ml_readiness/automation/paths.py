@@ -4,6 +4,16 @@ from __future__ import annotations
 
 import posixpath
 
+# The audited folder's path from an enclosing repository's top, while a map is being built:
+# `../../proj/ml/x` (out of the tree and back in) collapses to `x`.
+_root_prefix = ""
+
+
+def set_root_prefix(prefix: str) -> None:
+    """Tell the path helpers where the audited folder sits in its enclosing repository."""
+    global _root_prefix
+    _root_prefix = prefix
+
 
 def join(folder: str, rel: str) -> str:
     """`rel` taken from `folder`, normalised (`""` for the root itself)."""
@@ -11,7 +21,14 @@ def join(folder: str, rel: str) -> str:
         rel = rel.lstrip("/")
         folder = ""
     path = posixpath.normpath(posixpath.join(folder, rel)) if (folder or rel) else ""
-    return "" if path == "." else path
+    path = "" if path == "." else path
+    if _root_prefix and path.startswith("../"):
+        back = "../" * len(_root_prefix.split("/")) + _root_prefix
+        if path == back:
+            return ""
+        if path.startswith(back + "/"):
+            return path[len(back) + 1 :]
+    return path
 
 
 def under(path: str, folder: str) -> bool:

@@ -89,3 +89,29 @@ def test_search_only_in_uncollected_test_is_manual(tmp_path):
         f"manual: {best.detail} (src/tune.py:5); not automated: "
         "src/tune.py is not executed by any CI job, schedule or pipeline"
     )
+
+
+def test_nested_project_ci_resolves_from_its_root_and_outer_ci_from_the_top(tmp_path):
+    from ml_readiness.facts import Facts
+    from ml_readiness.repo import Repo
+    from tests.helpers import make_repo
+
+    wf = (
+        "on: [push]\njobs:\n  {job}:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: pytest {where}\n"
+    )
+    top = make_repo(
+        tmp_path / "mono",
+        {
+            ".github/workflows/top.yml": wf.format(job="outer", where="proj/ml/tests/outer"),
+            "proj/ml/.github/workflows/ci.yml": wf.format(job="inner", where="tests/inner"),
+            "proj/ml/tests/inner/test_a.py": "def test_a():\n    assert 1\n",
+            "proj/ml/tests/outer/test_b.py": "def test_b():\n    assert 1\n",
+        },
+        git=True,
+    )
+    amap = Facts(Repo.open(top / "proj" / "ml")).automation
+    inner = amap.execution_of("tests/inner/test_a.py", "test_a")
+    outer = amap.execution_of("tests/outer/test_b.py", "test_b")
+    assert inner.root == ".github/workflows/ci.yml#inner" and inner.trigger == "change"
+    assert outer.root == "../../.github/workflows/top.yml#outer" and outer.trigger == "change"
