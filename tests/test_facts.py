@@ -148,3 +148,22 @@ def test_markdown_sections_and_placeholders(tmp_path):
     ]
     assert not md.find("rollback")[0].substantive
     assert md.find("deploy")[0].substantive
+
+
+def test_own_reports_and_config_are_never_evidence(tmp_path):
+    root = make_repo(
+        tmp_path / "r",
+        {
+            "REPORT.md": "<!-- mlready-report -->\n## Rollback\nServing models can be rolled back "
+            "by the documented procedure that every on-call engineer follows here.\n",
+            "mlready.yaml": "# data-5 privacy: presidio masking of identifiers\ngate: {}\n",
+            "docs/rollback.md": "## Rollback\nServing models can be rolled back by the documented "
+            "procedure that every on-call engineer follows here.\n",
+        },
+    )
+    facts = Facts(Repo.open(root))
+    assert facts.text("REPORT.md") is None and facts.markdown("REPORT.md") is None
+    assert facts.text("mlready.yaml") is None
+    assert facts.markdown("docs/rollback.md").sections[0].substantive
+    notes = {n.path: n.message for n in facts.repo.notes}
+    assert notes == {"REPORT.md": "a report written by mlready; not read as evidence"}

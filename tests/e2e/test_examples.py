@@ -166,12 +166,6 @@ def test_check_mode_reports_stale_files(tmp_path: Path, monkeypatch: pytest.Monk
     assert exc.value.code == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a committed Markdown report is read as documentation evidence by feature-cost, "
-    "privacy-controls, feature-onboarding, model-specs-reviewed, offline-online-correlation, "
-    "staleness-impact and debugging-docs (their section headings repeat the rubric titles)",
-)
 @pytest.mark.parametrize("name", regen.EXAMPLES)
 def test_committed_report_is_not_evidence(name: str):
     with_report = regen.render_json(name, include_report=True)
