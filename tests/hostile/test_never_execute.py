@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import subprocess
 
 import pytest
@@ -33,6 +34,10 @@ def _trap_files(marker_dir) -> dict[str, str]:
         "    steps:\n      - run: pytest tests && nox -s tests\n",
         "Makefile": "test:\n\tpython setup.py test\n",
         "mlready.yaml": "gate: {fail_under: 0}\n",
+        # a GX suite with committed data, so --validate-data really runs Great Expectations
+        "gx/expectations/rows.json": '{"name": "rows", "expectations": [{"type": '
+        '"expect_column_values_to_not_be_null", "kwargs": {"column": "a"}}]}',
+        "data/sample.csv": "a,b\n1,2\n3,4\n",
     }
 
 
@@ -62,6 +67,7 @@ FLAG_SETS = [
     ["--strict"],
     ["--as-of", "2026-01-01"],
     ["--exclude", "docs/**"],
+    ["--validate-data", "--allow-suite-conditions", "--fail-on-data-validation"],
 ]
 
 
@@ -69,7 +75,12 @@ FLAG_SETS = [
 def test_no_code_from_the_repo_runs(tmp_path, flags):
     markers = tmp_path / "markers"
     markers.mkdir()
-    root = make_repo(tmp_path / "repo", _trap_files(markers), git=True)
+    files = _trap_files(markers)
+    if "--validate-data" in flags:
+        files["mlready.yaml"] += (
+            "data_validation:\n  - {suite: gx/expectations/rows.json, data: data/sample.csv}\n"
+        )
+    root = make_repo(tmp_path / "repo", files, git=True)
     _poison_git(root, markers)
     (root / "untracked.py").write_text("x = 1\n")  # makes git consider the work tree
     out = tmp_path / "out"
@@ -84,6 +95,12 @@ def test_no_code_from_the_repo_runs(tmp_path, flags):
         result = runner.invoke(main, args)
         assert result.exit_code in (0, 1), result.output + str(result.exception)
     assert sorted(p.name for p in markers.iterdir()) == []
+    if "--validate-data" in flags:  # the validation really ran
+        report = json.loads((out / "r.json").read_text())
+        runs = report["extras"]["data_validation"]["suites"]
+        assert [(r["suite"], r["data"]) for r in runs] == [
+            ("gx/expectations/rows.json", "data/sample.csv")
+        ]
 
 
 def test_every_flag_combination_of_the_audit_is_inert(tmp_path):
