@@ -25,6 +25,7 @@ from ml_readiness.render.text import (
     shorten,
     signed,
     strip_control,
+    validation_summary,
 )
 from ml_readiness.result import AuditResult, EvidenceEntry, ItemResult
 
@@ -110,6 +111,7 @@ def _view(result: AuditResult, d: Detail, trimmed: bool, limit: int) -> dict[str
         gate_word = "✅ passed" if gate.passed else "❌ failed"
     commit = result.commit if isinstance(result.commit, str) else None
     return {
+        "validation": validation_summary(result.extras),
         "d": d,
         "trimmed": trimmed,
         "limit": f"{limit:,}",

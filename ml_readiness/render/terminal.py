@@ -6,7 +6,7 @@ import textwrap
 
 from tabulate import tabulate
 
-from ml_readiness.render.text import strip_control
+from ml_readiness.render.text import strip_control, validation_summary
 from ml_readiness.result import AuditResult
 
 LEVEL_LABEL = {
@@ -76,6 +76,9 @@ def render_text(
         out.append("Relied on:")
         for r in gate.relied_on:
             out.append(f"  - {strip_control(r)}")
+    summary = validation_summary(result.extras)
+    if summary:
+        out.append(summary)
     if result.notes:
         out.append(
             f"Notes: {len(result.notes)} input(s) skipped or unreadable "

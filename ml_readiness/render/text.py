@@ -150,3 +150,19 @@ def repo_file_url(
     if isinstance(line, int) and not isinstance(line, bool) and line > 0:
         url += f"#L{line}"
     return url
+
+
+def validation_summary(extras: dict) -> str | None:
+    """One line saying that --validate-data ran project data validations, or None."""
+    run = extras.get("data_validation") if isinstance(extras, dict) else None
+    if not isinstance(run, dict):
+        return None
+    suites = run.get("suites") or []
+    failing = sum(
+        1 for s in suites if any(e.get("status") == "failed" for e in s.get("expectations") or [])
+    )
+    ran = sum(1 for s in suites if s.get("data"))
+    return (
+        f"Data validation ran (--validate-data): {len(suites)} suite(s), {ran} with data, "
+        f"{failing} with failing expectations, {run.get('seconds', 0)} s."
+    )
