@@ -36,18 +36,37 @@ def cap_level(level: str, cap: str) -> str:
     return cap if rank(cap) < rank(level) else level
 
 
-def grade_evidence(ev: Evidence, automation: AutomationMap) -> EvidenceEntry:
-    """The level one piece of evidence earns, with the automation chain when automated."""
+def grade_evidence(ev: Evidence, automation: AutomationMap) -> tuple[EvidenceEntry, str]:
+    """The level one piece of evidence earns (with the automation chain when automated), and
+    for evidence that stays manual, why it is not automated."""
     level, via = "manual", None
+    why = _record_reason(ev)
     if ev.credit == "automated":
+        root = automation.root(ev.symbol) if ev.kind == "config" and ev.symbol else None
         if ev.kind == "config" and ev.enforced:
             level = "automated"
             via = {"root": ev.path, "trigger": "platform", "chain": [ev.detail], "condition": None}
+        elif root is not None:  # evidence that *is* a CI job, schedule or pipeline
+            if root.trigger in ("change", "schedule", "pipeline"):
+                level = "automated"
+                via = {
+                    "root": root.id,
+                    "trigger": root.trigger,
+                    "chain": [root.id],
+                    "condition": root.condition,
+                }
+            else:
+                why = f"{root.id} is triggered manually only"
         elif ev.kind in ("code", "test", "config"):
             run = automation.execution_of(ev.path, ev.symbol)
             if run is not None and run.automated:
                 level, via = "automated", run.to_json()
-    return EvidenceEntry(
+            elif ev.kind != "config":
+                why = automation.why_not(ev.path, ev.symbol)
+    elif ev.kind in ("code", "test"):
+        why = (f"this kind of evidence earns manual credit at most; `mlready explain "
+               f"{ev.item}` says what automates it")
+    entry = EvidenceEntry(
         path=ev.path,
         line=ev.line,
         kind=ev.kind,
@@ -56,6 +75,15 @@ def grade_evidence(ev: Evidence, automation: AutomationMap) -> EvidenceEntry:
         level=level,
         via=via,
     )
+    return entry, why
+
+
+def _record_reason(ev: Evidence) -> str:
+    if ev.kind == "config":
+        return "it is configuration that nothing in the repository enforces or runs repeatedly"
+    if ev.kind in ("doc", "result"):
+        return "it is a record kept by people, not automation"
+    return "nothing runs it automatically"
 
 
 @dataclass(frozen=True)
@@ -125,13 +153,17 @@ def score_item(
     required: str | None = None,
 ) -> ItemResult:
     """Decide one item's level and explain it."""
-    graded = {}
+    graded: dict[tuple, EvidenceEntry] = {}
+    whys: dict[tuple, str] = {}
     for e in produced:
         if isinstance(e, Evidence):
-            entry = grade_evidence(e, automation)
-            graded.setdefault(
-                (entry.path, entry.line, entry.kind, entry.detail, entry.check), entry
-            )
+            entry, why = grade_evidence(e, automation)
+            key = (entry.path, entry.line, entry.kind, entry.detail, entry.check)
+            if key not in graded or (
+                entry.level == "automated" and graded[key].level != entry.level
+            ):
+                graded[key] = entry
+                whys[key] = why
     evidence = sorted(
         graded.values(),
         key=lambda e: (-rank(e.level), e.path, e.line or 0, e.check, e.detail),
@@ -164,7 +196,7 @@ def score_item(
             required,
         )
     level = evidence[0].level if evidence else "none"
-    reason = _evidence_reason(level, evidence, automation)
+    reason = _evidence_reason(level, evidence, whys)
     if attestation and rank(attestation.level) > rank(level):
         level = attestation.level
         reason = f"{level} by attestation: {attestation.status}"
@@ -201,9 +233,7 @@ def score_item(
     )
 
 
-def _evidence_reason(
-    level: str, evidence: Sequence[EvidenceEntry], automation: AutomationMap
-) -> str:
+def _evidence_reason(level: str, evidence: Sequence[EvidenceEntry], whys: dict[tuple, str]) -> str:
     if not evidence:
         return "no evidence found"
     best = evidence[0]
@@ -214,11 +244,10 @@ def _evidence_reason(
         if trigger == "platform":
             return f"automated: {best.detail} ({best.location()}), enforced by its platform"
         return f"automated: {best.detail} ({best.location()}) runs via {root} on {trigger}"
-    executable = next((e for e in evidence if e.kind in ("code", "test")), None)
-    if executable is not None:
-        why = automation.why_not(executable.path)
-        return f"manual: {executable.detail} ({executable.location()}); not automated: {why}"
-    return f"manual: {best.detail} ({best.location()}) is a record kept by people, not automation"
+    # explain the most promising evidence: executable first, it is what could be automated
+    shown = next((e for e in evidence if e.kind in ("code", "test")), best)
+    why = whys.get((shown.path, shown.line, shown.kind, shown.detail, shown.check), "")
+    return f"manual: {shown.detail} ({shown.location()}); not automated: {why}"
 
 
 def _one_line(text: str) -> str:

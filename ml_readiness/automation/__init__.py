@@ -90,8 +90,19 @@ class AutomationMap:
             return f"{what} runs only via {via}, which is triggered manually"
         if not self.roots:
             return "no CI, schedule or pipeline was found, so nothing runs it automatically"
+        if symbol:
+            file_runs = [r for r in self.executions(path) if r.automated]
+            if file_runs:
+                return (
+                    f"{path} runs via {file_runs[0].root} ({file_runs[0].trigger}), but "
+                    f"`{symbol}` is not called on that path"
+                )
         what = f"{path}::{symbol}" if symbol else path
         return f"{what} is not executed by any CI job, schedule or pipeline"
+
+    def root(self, root_id: str) -> Root | None:
+        """The root with this id (`.github/workflows/ci.yml#test`), if any."""
+        return next((r for r in self.roots if root_id in (r.id, _logical(r.id))), None)
 
     def confirm(self, via: str) -> Execution | None:
         """The execution an attestation's `via` names (`file#job` or a test node id), if real."""

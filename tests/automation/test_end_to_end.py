@@ -87,7 +87,7 @@ def test_search_only_in_uncollected_test_is_manual(tmp_path):
     assert (best.path, best.line, best.level) == ("src/tune.py", 5, "manual")
     assert item.reason == (
         f"manual: {best.detail} (src/tune.py:5); not automated: "
-        "src/tune.py is not executed by any CI job, schedule or pipeline"
+        "src/tune.py::tune is not executed by any CI job, schedule or pipeline"
     )
 
 

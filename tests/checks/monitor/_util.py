@@ -63,7 +63,7 @@ def level(produced: list, amap: AutomationMap | None = None) -> str:
     best = "none"
     for e in produced:
         if isinstance(e, Evidence):
-            got = grade_evidence(e, amap).level
+            got = grade_evidence(e, amap)[0].level
             best = got if order.index(got) > order.index(best) else best
     for f in produced:
         if isinstance(f, Finding) and f.cap and order.index(f.cap) < order.index(best):
