@@ -231,6 +231,30 @@ def skip_reason(fn: Function, markers: list[Marker], gpu: bool) -> str | None:
     return None
 
 
+GPU_DECORATOR = re.compile(r"RunIf$|gpu|cuda", re.I)
+
+
+def gpu_only_decorator(pf: PythonFacts, fn: Function) -> str | None:
+    """Why a test is skipped on a CPU runner by a project helper decorator such as Lightning's
+    `@RunIf(min_gpus=1)` or `@requires_cuda`, or None. Decorator calls are recorded in the
+    test's scope on lines before its `def`."""
+    for name in fn.decorators:
+        last = name.rsplit(".", 1)[-1]
+        if last != "RunIf" and GPU_DECORATOR.search(last):
+            return f"skipped on a CPU runner: @{last}"
+    for call in pf.calls:
+        if call.scope != fn.qualname or call.line >= fn.line:
+            continue
+        last = call.attr
+        if not GPU_DECORATOR.search(last):
+            continue
+        gpus = [v for k, v in call.kwargs if GPU_WORDS.search(k)]
+        if last != "RunIf" or any(isinstance(v, int) and v > 0 or v is True for v in gpus):
+            shown = ", ".join(f"{k}={v}" for k, v in call.kwargs)
+            return f"skipped on a CPU runner: @{last}({shown})"
+    return None
+
+
 def markers_of(pf: PythonFacts, fn: Function) -> list[Marker]:
     out = list(fn.markers)
     owner = fn.class_name
@@ -372,7 +396,7 @@ def _collect_file(
             elif not keep:
                 out.excluded[node_id] = f"deselected by `-k {opts.keyword}`"
                 continue
-        why = skip_reason(fn, markers, gpu)
+        why = skip_reason(fn, markers, gpu) or (None if gpu else gpu_only_decorator(pf, fn))
         if why:
             out.excluded[node_id] = why
             continue

@@ -34,7 +34,8 @@ def test_package_init_importing_everything_does_not_execute_functions(tmp_path):
     assert amap.execution_of("src/ml/tune.py", "search") is None  # ... its functions do not
     assert amap.execution_of("src/ml/train.py", "train") is None
     assert amap.why_not("src/ml/tune.py", "search") == (
-        "src/ml/tune.py runs via .github/workflows/ci.yml#ci (change), but `search` is not called on that path"
+        "src/ml/tune.py runs via .github/workflows/ci.yml#ci (change), "
+        "but `search` is not called on that path"
     )
 
 

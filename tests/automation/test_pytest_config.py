@@ -177,3 +177,40 @@ def test_unittest_discover(tmp_path):
         },
     )
     assert runs(amap, "tests/test_u.py", "T.test_u") == {ROOT}
+
+
+def test_gpu_helper_decorators_skip_on_cpu_runners(tmp_path):
+    from ml_readiness.facts import Facts
+    from ml_readiness.repo import Repo
+    from tests.helpers import make_repo
+
+    root = make_repo(
+        tmp_path / "r",
+        {
+            ".github/workflows/ci.yml": "on: [push]\njobs:\n  t:\n    runs-on: ubuntu-latest\n"
+            "    steps:\n      - run: pytest tests\n",
+            "tests/helpers.py": "def RunIf(**kw):\n    return lambda f: f\n",
+            "tests/test_m.py": """
+            from tests.helpers import RunIf
+
+            @RunIf(min_gpus=1)
+            def test_on_gpu():
+                assert 1
+
+            @RunIf(sh=True)
+            def test_needs_shell():
+                assert 1
+
+            def test_cpu():
+                assert 1
+        """,
+        },
+    )
+    amap = Facts(Repo.open(root)).automation
+    assert amap.execution_of("tests/test_m.py", "test_cpu") is not None
+    assert amap.execution_of("tests/test_m.py", "test_needs_shell") is not None
+    assert amap.execution_of("tests/test_m.py", "test_on_gpu") is None
+    assert (
+        amap.why_not("tests/test_m.py", "test_on_gpu")
+        == "skipped on a CPU runner: @RunIf(min_gpus=1)"
+    )
