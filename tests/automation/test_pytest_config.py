@@ -212,5 +212,6 @@ def test_gpu_helper_decorators_skip_on_cpu_runners(tmp_path):
     assert amap.execution_of("tests/test_m.py", "test_on_gpu") is None
     assert (
         amap.why_not("tests/test_m.py", "test_on_gpu")
-        == "skipped on a CPU runner: @RunIf(min_gpus=1)"
+        == "tests/test_m.py::test_on_gpu is not run by .github/workflows/ci.yml#t: "
+        "skipped on a CPU runner: @RunIf(min_gpus=1)"
     )
