@@ -7,12 +7,14 @@ pagers), because `.git/config` belongs to the repository under audit.
 
 from __future__ import annotations
 
+import bisect
 import os
+import re
 import stat
 import subprocess
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
+from fnmatch import translate
 from pathlib import Path
 
 import pathspec
@@ -160,10 +162,11 @@ class Repo:
             in_git = False
         spec = pathspec.GitIgnoreSpec.from_lines(excludes) if excludes else None
         files: list[str] = []
+        folders: dict[str, str | None] = {}
         for rel in raw:
             if _is_vendored(rel) or (spec is not None and spec.match_file(rel)):
                 continue
-            if not _safe_inside(root, rel, notes):
+            if not _safe_inside(root, rel, notes, folders):
                 continue
             files.append(rel)
             if len(files) >= max_files:
@@ -177,8 +180,11 @@ class Repo:
                 break
         files.sort()
         up = "../" * len(root.relative_to(outer_root).parts) if outer_root else ""
+        outer_folders: dict[str, str | None] = {}
         outer = sorted(
-            up + f for f in outer_files if outer_root and _safe_inside(outer_root, f, notes)
+            up + f
+            for f in outer_files
+            if outer_root and _safe_inside(outer_root, f, notes, outer_folders)
         )
         return cls(
             root=root,
@@ -196,6 +202,9 @@ class Repo:
     def __post_init__(self) -> None:
         self._fileset = frozenset(self.files)
         self._suffix_cache: dict[tuple[str, ...], list[str]] = {}
+        self._glob_cache: dict[tuple[str, ...], list[str]] = {}
+        self._sorted: list[str] | None = None
+        self._in_order = True
 
     def is_tracked(self, rel: str) -> bool:
         """True when git tracks `rel` (outside git: when it is in the index)."""
@@ -219,7 +228,16 @@ class Repo:
 
         Files of an enclosing repository match by their path from its top.
         """
-        return [f for f in self.files if any(fnmatchcase(self.logical(f), p) for p in patterns)]
+        cached = self._glob_cache.get(patterns)
+        if cached is None:
+            if not patterns:
+                cached = []
+            else:
+                # one regex for all patterns: the same matching as `fnmatchcase`, at C speed
+                match = re.compile("|".join(f"(?:{translate(p)})" for p in patterns)).match
+                cached = [f for f in self.files if match(self.logical(f) if f[:3] == "../" else f)]
+            self._glob_cache[patterns] = cached
+        return list(cached)
 
     def with_suffix(self, *suffixes: str) -> list[str]:
         """Indexed paths ending with any of `suffixes` (case-insensitive); cached."""
@@ -238,7 +256,20 @@ class Repo:
     def under(self, folder: str) -> list[str]:
         """Indexed paths below `folder`."""
         prefix = folder.rstrip("/") + "/"
-        return [f for f in self.files if f.startswith(prefix)]
+        if self._sorted is None:
+            self._sorted = sorted(self.files)
+            self._in_order = self._sorted == self.files
+        ordered = self._sorted
+        start = bisect.bisect_left(ordered, prefix)
+        out = []
+        for f in ordered[start:]:  # the paths below `prefix` sit together in sorted order
+            if not f.startswith(prefix):
+                break
+            out.append(f)
+        if not self._in_order:
+            position = {f: i for i, f in enumerate(self.files)}
+            out.sort(key=position.__getitem__)
+        return out
 
     def abspath(self, rel: str) -> Path:
         if rel.startswith("../") and self.outer_root is not None:
@@ -264,7 +295,9 @@ class Repo:
         if key in self._bytes_cache:
             return self._bytes_cache[key]
         data = self._read(rel, cap, prefix_ok=limit is not None)
-        self._bytes_cache[key] = data
+        if limit is None or limit <= self.max_file_bytes:
+            # large sampled reads (data validation) are not kept for the rest of the audit
+            self._bytes_cache[key] = data
         return data
 
     def _read(self, rel: str, cap: int, prefix_ok: bool) -> bytes | None:
@@ -362,20 +395,51 @@ def _link_problem(root: Path, link: Path) -> str | None:
     return None
 
 
-def _safe_inside(root: Path, rel: str, notes: list[Note]) -> bool:
-    """False (with a note) for links that leave the root, dangle or loop."""
-    current = root
-    for part in rel.split("/"):
-        current = current / part
-        if current.is_symlink():
-            problem = _link_problem(root, current)
-            if problem:
-                notes.append(Note(rel, problem))
-                return False
+def _safe_inside(
+    root: Path, rel: str, notes: list[Note], folders: dict[str, str | None] | None = None
+) -> bool:
+    """False (with a note) for links that leave the root, dangle or loop.
+
+    `folders` caches, per folder, why it must not be followed (None when fine), so each folder
+    is checked once however many files it holds; a path costs one `lstat` when nothing on the
+    way is a link.
+    """
+    parent, _, _name = rel.rpartition("/")
+    if parent:
+        problem = _folder_problem(root, parent, {} if folders is None else folders)
+        if problem:
+            notes.append(Note(rel, problem))
+            return False
+    full = os.path.join(root, rel)
     try:
-        return current.is_file()
-    except OSError:
+        st = os.lstat(full)
+    except (OSError, ValueError):
         return False
+    if stat.S_ISLNK(st.st_mode):
+        problem = _link_problem(root, Path(full))
+        if problem:
+            notes.append(Note(rel, problem))
+            return False
+        return os.path.isfile(full)
+    return stat.S_ISREG(st.st_mode)
+
+
+def _folder_problem(root: Path, folder: str, folders: dict[str, str | None]) -> str | None:
+    """Why `folder` (relative to root) must not be followed: a link leaving the root, etc."""
+    if folder in folders:
+        return folders[folder]
+    parent, _, _name = folder.rpartition("/")
+    problem = _folder_problem(root, parent, folders) if parent else None
+    if problem is None:
+        full = os.path.join(root, folder)
+        try:
+            is_link = stat.S_ISLNK(os.lstat(full).st_mode)
+        except (OSError, ValueError):
+            is_link = False
+        if is_link:
+            problem = _link_problem(root, Path(full))
+    folders[folder] = problem
+    return problem
 
 
 def _walk(root: Path, notes: list[Note], max_files: int) -> list[str]:

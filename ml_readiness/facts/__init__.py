@@ -7,6 +7,7 @@ the import graph) are computed once with `Facts.memo`.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import re
@@ -47,7 +48,12 @@ class Facts:
         self._memo: dict[str, Any] = {}
         self._automation: AutomationMap | None = None
         self._listings: dict[tuple, list[tuple[str, PythonFacts]]] = {}
-        self.parses: dict[str, int] = {}
+        self._own_outputs: set[str] = set()
+        self._not_own: set[str] = set()
+        self._corpora: dict[tuple[str, bool], _Corpus] = {}
+        self._groups: dict[tuple[str, bool], list[int]] = {}
+        self.parses: dict[str, int] = {}  # path -> parses of any kind
+        self.parse_counts: dict[tuple[str, str], int] = {}  # (kind, path) -> parses
 
     # -- shared derived views ---------------------------------------------------------------
     def memo(self, key: str, compute: Callable[[Facts], T]) -> T:
@@ -71,8 +77,21 @@ class Facts:
 
     # -- raw text -------------------------------------------------------------------------
     def text(self, path: str) -> str | None:
-        """Decoded text of an indexed file (None for binary/undecodable/unreadable/oversized)."""
-        return self.repo.read_text(path)
+        """Decoded text of an indexed file (None for binary/undecodable/unreadable/oversized).
+
+        The tool's own outputs (committed reports, badges) and its config are never evidence:
+        they repeat the rubric's wording, so checks would credit our words as the project's.
+        """
+        text = self.repo.read_text(path)
+        if text is None or path in self._not_own:
+            return text
+        if is_own_output(path, text):
+            if path not in self._own_outputs and path not in OWN_CONFIGS:
+                self.repo.note(path, "a report written by mlready; not read as evidence")
+            self._own_outputs.add(path)
+            return None
+        self._not_own.add(path)  # decided once per file: text() is called very often
+        return text
 
     def lines(self, path: str) -> list[str]:
         text = self.text(path)
@@ -108,6 +127,7 @@ class Facts:
         value: Any = None
         if text is not None:
             self.parses[path] = self.parses.get(path, 0) + 1
+            self.parse_counts[key] = self.parse_counts.get(key, 0) + 1
             try:
                 value = parse(text)
             except StructureError as exc:
@@ -132,31 +152,80 @@ class Facts:
         return self._parsed("py", path, lambda text: extract(text, path))
 
     def python_files(
-        self, mentions: Iterable[str] = (), notebooks: bool = False, tests: bool | None = None
+        self,
+        mentions: Iterable[str] = (),
+        notebooks: bool = False,
+        tests: bool | None = None,
+        pattern: str | re.Pattern[str] | None = None,
+        select: Callable[[str], bool] | None = None,
     ) -> list[tuple[str, PythonFacts]]:
         """(path, facts) for the repo's Python files, parsed on demand.
 
         `mentions`: only files whose text contains one of these strings are parsed (a cheap
         pre-filter; pass the names the check is looking for). `notebooks`: include `.ipynb`.
         `tests`: True for test files only, False to leave them out, None for all.
+        `pattern`: only files whose text matches this regex (e.g. a case-insensitive name).
+        `select`: only paths for which this returns True (checked before anything is read).
+        Every filter given must hold; give the filters whenever a check looks for something
+        specific, so that files which cannot matter are never parsed.
         """
         tokens = tuple(mentions)
-        key = (tokens, notebooks, tests)
-        cached = self._listings.get(key)
+        rx = re.compile(pattern) if isinstance(pattern, str) else pattern
+        key = (tokens, notebooks, tests, rx)
+        cached = self._listings.get(key) if select is None else None
         if cached is not None:
             return list(cached)
-        suffixes = (".py", ".ipynb") if notebooks else (".py",)
+        keys = [
+            (suffix, is_test)
+            for suffix in ((".py", ".ipynb") if notebooks else (".py",))
+            for is_test in (True, False)
+            if tests is None or tests == is_test
+        ]
+        files = self.repo.files
+        if select is None:
+            groups = [self._corpus(*k) for k in keys]
+        else:  # a path filter: read only the files it keeps
+            kept = sorted(i for k in keys for i in self._group(*k) if select(files[i]))
+            groups = [_Corpus(kept, [self.text(files[i]) for i in kept])]
+        hits: set[int] = set()
+        for group in groups:
+            found = group.matching(tokens) if tokens else set(group.indexes)
+            if rx is not None:
+                found &= group.matching_pattern(rx)
+            hits |= found
         out = []
-        for path in self.repo.with_suffix(*suffixes):
-            if tests is not None and is_test_path(path) != tests:
-                continue
-            if tokens and not self.mentions(path, *tokens):
-                continue
+        for index in sorted(hits):
+            path = files[index]
             facts = self.python(path)
             if facts is not None:
                 out.append((path, facts))
-        self._listings[key] = out
+        if select is None:
+            self._listings[key] = out
         return list(out)
+
+    def _group(self, suffix: str, tests: bool) -> list[int]:
+        """Indexes (into `repo.files`) of one disjoint group: `.py`/`.ipynb`, tests or not."""
+        key = (suffix, tests)
+        group = self._groups.get(key)
+        if group is None:
+            wanted = set(self.repo.with_suffix(suffix))
+            group = [
+                i
+                for i, path in enumerate(self.repo.files)
+                if path in wanted and is_test_path(path) == tests
+            ]
+            self._groups[key] = group
+        return group
+
+    def _corpus(self, suffix: str, tests: bool) -> _Corpus:
+        """The texts of one group, read once and joined for fast token searches."""
+        key = (suffix, tests)
+        corpus = self._corpora.get(key)
+        if corpus is None:
+            indexes = self._group(suffix, tests)
+            corpus = _Corpus(indexes, [self.text(self.repo.files[i]) for i in indexes])
+            self._corpora[key] = corpus
+        return corpus
 
     def notebook(self, path: str) -> NotebookFacts | None:
         return self._parsed("nb", path, lambda text: parse_notebook(text, path))
@@ -187,6 +256,85 @@ class Facts:
         return self.repo.with_suffix(*DOC_SUFFIXES)
 
 
+# Regex features that match differently at a file's edge inside the joined text.
+_ANCHORED = re.compile(r"\^|\$|\\[AZbBG]|\(\?[<=!]|\(\?[a-zA-Z]*m")
+
+
+class _Corpus:
+    """Texts of a group of files joined into one string, so a token is searched at C speed
+    across all of them at once (`matching`), instead of once per file."""
+
+    SEP = "\0"
+
+    def __init__(self, indexes: list[int], texts: list[str | None]) -> None:
+        self.indexes: list[int] = []
+        self.starts: list[int] = []
+        self.texts: list[str] = []
+        position = 0
+        for index, text in zip(indexes, texts, strict=True):
+            if text is None:
+                continue
+            self.indexes.append(index)
+            self.starts.append(position)
+            self.texts.append(text)
+            position += len(text) + 1
+        self.blob = self.SEP.join(self.texts)
+        self._hits: dict[str | re.Pattern[str], set[int]] = {}
+
+    def matching(self, tokens: tuple[str, ...]) -> set[int]:
+        """File indexes whose text contains any of `tokens`."""
+        out: set[int] = set()
+        for token in tokens:
+            out |= self._token(token)
+        return out
+
+    def matching_pattern(self, rx: re.Pattern[str]) -> set[int]:
+        """File indexes whose text matches `rx` (searched file by file: a regex could span
+        the separator of the joined text)."""
+        hits = self._hits.get(rx)
+        if hits is not None:
+            return hits
+        if _ANCHORED.search(rx.pattern):  # could behave differently in the joined text
+            search = rx.search
+            hits = {i for i, text in zip(self.indexes, self.texts, strict=True) if search(text)}
+        else:
+            # search the joined text; confirm each hit in its own file (a match could run over
+            # a separator) and go on from the next file, so no file is ever missed
+            hits = set()
+            starts, search, count = self.starts, rx.search, len(self.starts)
+            found = search(self.blob)
+            while found is not None:
+                slot = bisect.bisect_right(starts, found.start()) - 1
+                if rx.search(self.texts[slot]):
+                    hits.add(self.indexes[slot])
+                if slot + 1 >= count:
+                    break
+                found = search(self.blob, starts[slot + 1])
+        self._hits[rx] = hits
+        return hits
+
+    def _token(self, token: str) -> set[int]:
+        hits = self._hits.get(token)
+        if hits is not None:
+            return hits
+        hits = set()
+        if self.SEP in token or not token:
+            # cannot search the joined text for it: ask each file
+            hits = {i for i, text in zip(self.indexes, self.texts, strict=True) if token in text}
+        else:
+            starts, find = self.starts, self.blob.find
+            count = len(starts)
+            at = find(token)
+            while at != -1:
+                slot = bisect.bisect_right(starts, at) - 1
+                hits.add(self.indexes[slot])
+                if slot + 1 >= count:
+                    break
+                at = find(token, starts[slot + 1])
+        self._hits[token] = hits
+        return hits
+
+
 @functools.lru_cache(maxsize=65536)
 def is_test_path(path: str) -> bool:
     """True for files under a tests folder or named like pytest test modules."""
@@ -206,4 +354,28 @@ def is_example_config(path: str) -> bool:
     return any(
         tag in low
         for tag in (".example", ".sample", ".disabled", ".template", ".bak", ".orig", ".off")
+    )
+
+
+OWN_CONFIGS = frozenset({"mlready.yaml", "mlready.yml", ".mlready.yaml", ".mlready.yml"})
+_OWN_MARKERS = (
+    "<!-- mlready-report -->",  # Markdown report
+    '<meta name="generator" content="ml-readiness">',  # HTML report
+    '<testsuites name="mlready',  # JUnit report
+    '"automationDetails": {\n        "id": "mlready/',  # SARIF report
+    'aria-label="ML Test Score:',  # SVG badge
+    '"label": "ML Test Score"',  # shields.io endpoint badge
+)
+
+
+def is_own_output(path: str, text: str) -> bool:
+    """True for files mlready itself writes: its config at the root and its reports."""
+    if path in OWN_CONFIGS:
+        return True
+    head = text[:4096]
+    if any(marker in head for marker in _OWN_MARKERS):
+        return True
+    # the canonical JSON result (keys sorted, so the tool's name sits past the head)
+    return (
+        path.endswith(".json") and '"schema_version"' in text and '"name": "ml-readiness"' in text
     )

@@ -135,11 +135,13 @@ def importers_of_tests(facts: Facts) -> dict[str, list[str]]:
 def reachable_files(facts: Facts, start: str, limit: int = 5000) -> list[str]:
     """`start` and every repository file it imports, transitively (bounded)."""
     seen = [start]
+    known = {start}
     queue = [start]
     while queue and len(seen) < limit:
         current = queue.pop()
         for target in imported_files(facts, current):
-            if target not in seen:
+            if target not in known:
+                known.add(target)
                 seen.append(target)
                 queue.append(target)
     return seen
