@@ -118,6 +118,32 @@ LineLoader.add_constructor("tag:yaml.org,2002:str", _construct_str)
 LineLoader.add_multi_constructor("!", _construct_unknown)
 LineLoader.add_multi_constructor("tag:", _construct_unknown)
 
+# libyaml's parser (about 7x faster) with the same constructors. Its composer recurses in C
+# and crashes the process on very deep flow nesting ([[[[...), so documents with many flow
+# brackets go to the pure-Python loader, whose depth errors become notes. Block nesting cannot
+# get that deep within the file size cap (indentation grows quadratically).
+CLineLoader: type | None = None
+MAX_FLOW_BRACKETS_FOR_C = 2000
+if getattr(yaml, "__with_libyaml__", False):
+
+    class CLineLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
+        """CSafeLoader with line numbers and tolerance for unknown tags."""
+
+    for _tag, _fn in (
+        ("tag:yaml.org,2002:map", _construct_map),
+        ("tag:yaml.org,2002:seq", _construct_seq),
+        ("tag:yaml.org,2002:str", _construct_str),
+    ):
+        CLineLoader.add_constructor(_tag, _fn)
+    CLineLoader.add_multi_constructor("!", _construct_unknown)
+    CLineLoader.add_multi_constructor("tag:", _construct_unknown)
+
+
+def _loader_for(text: str) -> yaml.SafeLoader:
+    if CLineLoader is not None and text.count("[") + text.count("{") <= MAX_FLOW_BRACKETS_FOR_C:
+        return CLineLoader(text)
+    return LineLoader(text)
+
 
 def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int = 0) -> int:
     """Node count with every alias expanded (memoised by node, so shared anchors are cheap)."""
@@ -149,7 +175,7 @@ def load_yaml(text: str) -> list[Any]:
     refused before anything is constructed.
     """
     try:
-        loader = LineLoader(text)
+        loader = _loader_for(text)
         try:
             docs = []
             while loader.check_node():
