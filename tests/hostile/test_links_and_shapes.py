@@ -57,6 +57,8 @@ def test_size_and_shape(tmp_path):
             "bad.json": "{",
             "bad.ipynb": '{"cells": [',
             "deep.json": "[" * 50_000 + "]" * 50_000,
+        # libyaml's C composer would segfault on this; the pure-Python loader refuses it
+        ".github/workflows/deep.yml": "a: " + "[" * 100_000 + "]" * 100_000 + "\n",
             "gx/expectations/deep.json": '{"a":' * 20_000 + "1" + "}" * 20_000,
             "Makefile": "include Makefile\ninclude other.mk\n",
             "other.mk": "include Makefile\n",
@@ -84,6 +86,7 @@ def test_size_and_shape(tmp_path):
     # a 3 GB sparse file is either sampled by a bounded read or skipped with a note
     assert notes.get("data/huge.csv", "larger than the").startswith("larger than the")
     assert notes["invalid.py"] == "not valid UTF-8; skipped"
+    assert notes[".github/workflows/deep.yml"].startswith(("invalid YAML", "YAML nested"))
     assert "folders nested deeper than 64 levels" in json.dumps(data["notes"])
     assert data["overall"]["score"] == min(s["score"] for s in data["sections"])
 
