@@ -36,6 +36,9 @@ MODEL_LOADS = re.compile(
     r"|from_pretrained|\.load_model|onnxruntime\.InferenceSession|skops\.io\.load|Booster)$"
 )
 PREDICT_ATTRS = ("predict", "predict_proba", "predict_batch", "run", "generate")
+# Spark ML models are loaded with `PipelineModel.load`/`mlflow.spark.load_model` and score with
+# `.transform`: `transform` counts as prediction only in a file that loads a Spark model
+SPARK_LOADS = re.compile(r"^(pyspark\.ml\.[\w.]*Model\.load|mlflow\.spark\.load_model)$")
 FIT_ATTRS = ("fit", "fit_generator", "train", "train_model", "fit_transform_model")
 PIPELINE_STEP_DECORATORS = (
     "zenml.step",
@@ -85,6 +88,33 @@ def _code_files(facts: Facts, mentions: tuple[str, ...] = ()) -> list[tuple[str,
     ]
 
 
+def _candidates(
+    facts: Facts, pattern: re.Pattern[str], named: re.Pattern[str]
+) -> list[tuple[str, PythonFacts]]:
+    """Code files whose text matches `pattern` or whose base name matches `named`: the only
+    files that can hold an entry point (the others are never parsed for this)."""
+    by_text = facts.python_files(tests=False, pattern=pattern)
+    by_name = facts.python_files(
+        tests=False, select=lambda p: named.match(p.rsplit("/", 1)[-1].lower()) is not None
+    )
+    files = dict(by_text + by_name)
+    return [(p, pf) for p, pf in sorted(files.items()) if not p.startswith("../")]
+
+
+# What a file must hold to define a serving entry point: a decorator (routes, BentoML, Ray
+# Serve), a route registration, a model-server base class, or SageMaker handler functions.
+SERVING_TEXT = re.compile(
+    r"@|add_url_rule|add_api_route|Route|kserve|BaseHandler|"
+    r"TritonPythonModel|model_fn"
+)
+BATCH_NAME = re.compile(r"(batch_|score|predict|infer|inference)\w*\.py$")
+TRAINING_TEXT = re.compile(r"fit|train")  # every FIT_ATTRS name; pipeline steps are *train*
+TRAINING_NAME = re.compile(r"(train|training|run_train|fit)\w*\.py$")
+NOT_TRAINING_NAME = re.compile(
+    r"(eval|score|scoring|predict|infer|test|bench|monitor|drift|report|validat|batch_)\w*\.py$"
+)
+
+
 def _bound_names(facts: Facts, path: str, calls: list[Call]) -> set[str]:
     """Names the calls are assigned to (`app = FastAPI()` → `app`), read from the call's line."""
     lines = facts.lines(path)
@@ -99,7 +129,7 @@ def _bound_names(facts: Facts, path: str, calls: list[Call]) -> set[str]:
 
 def _find_serving(facts: Facts) -> list[EntryPoint]:
     found: set[EntryPoint] = set()
-    for path, pf in _code_files(facts):
+    for path, pf in _candidates(facts, SERVING_TEXT, BATCH_NAME):
         found.update(_web_routes(facts, path, pf))
         found.update(_model_servers(pf, path))
         found.update(_batch_job(pf, path))
@@ -203,16 +233,18 @@ def _model_servers(pf: PythonFacts, path: str) -> list[EntryPoint]:
 
 def _batch_job(pf: PythonFacts, path: str) -> list[EntryPoint]:
     base = path.rsplit("/", 1)[-1].lower()
-    if not re.match(r"(batch_|score|predict|infer|inference)\w*\.py$", base) or pf.is_test_file:
+    if not BATCH_NAME.match(base) or pf.is_test_file:
         return []
-    loads = any(MODEL_LOADS.search(c.qualified) for c in pf.calls)
-    predicts = any(c.attr in PREDICT_ATTRS and "." in c.name for c in pf.calls)
+    spark = any(SPARK_LOADS.match(c.qualified) for c in pf.calls)
+    loads = spark or any(MODEL_LOADS.search(c.qualified) for c in pf.calls)
+    attrs = PREDICT_ATTRS + (("transform",) if spark else ())
+    predicts = any(c.attr in attrs and "." in c.name for c in pf.calls)
     if not (loads and predicts):
         return []
     if pf.has_main:
         line = min((c.line for c in pf.calls if c.scope == MAIN), default=1)
         return [EntryPoint(path, MAIN, line, "batch", "python")]
-    if any(c.scope == MODULE for c in pf.calls if c.attr in PREDICT_ATTRS):
+    if any(c.scope == MODULE for c in pf.calls if c.attr in attrs):
         return [EntryPoint(path, MODULE, 1, "batch", "python")]
     return []
 
@@ -237,10 +269,13 @@ def _seldon(facts: Facts) -> list[EntryPoint]:
 
 def _find_training(facts: Facts) -> list[EntryPoint]:
     found: set[EntryPoint] = set()
-    for path, pf in _code_files(facts):
+    for path, pf in _candidates(facts, TRAINING_TEXT, TRAINING_NAME):
         base = path.rsplit("/", 1)[-1].lower()
         fits = any(c.attr in FIT_ATTRS for c in pf.calls)
-        named = re.match(r"(train|training|run_train|fit)\w*\.py$", base) is not None
+        named = TRAINING_NAME.match(base) is not None
+        # an evaluation/scoring/monitoring script that fits a baseline or a detector is not
+        # where the model is trained
+        fits = fits and not NOT_TRAINING_NAME.match(base)
         if pf.has_main and (named or fits):
             line = min((c.line for c in pf.calls if c.scope == MAIN), default=1)
             found.add(EntryPoint(path, MAIN, line, "script", "python"))

@@ -215,6 +215,47 @@ def test_batch_scoring_needs_load_and_predict(tmp_path: Path) -> None:
     assert got == [("jobs/batch_score.py", "<main>", 6, "batch", "python")]
 
 
+def test_spark_batch_scoring_loads_pipeline_model_and_transforms(tmp_path: Path) -> None:
+    got = serving(
+        tmp_path,
+        {
+            "spark/inference.py": """
+                from pyspark.ml import PipelineModel
+                def score(df):
+                    model = PipelineModel.load("models/latest")
+                    return model.transform(df)
+                if __name__ == "__main__":
+                    score(None)
+            """,
+            # a feature job that transforms with a fitted scaler loads no model: not serving
+            "jobs/batch_features.py": """
+                import joblib
+                scaler = joblib.load("scaler.pkl")
+                if __name__ == "__main__":
+                    scaler.transform([[1]])
+            """,
+        },
+    )
+    assert got == [("spark/inference.py", "<main>", 6, "batch", "python")]
+
+
+def test_evaluation_script_fitting_a_baseline_is_not_training(tmp_path: Path) -> None:
+    f = facts_of(
+        tmp_path,
+        {
+            "src/pkg/evaluate.py": """
+                from sklearn.dummy import DummyClassifier
+                if __name__ == "__main__":
+                    DummyClassifier().fit([[0]], [0])
+            """,
+            "src/pkg/train.py": "if __name__ == '__main__':\n    print(1)\n",
+        },
+    )
+    assert [(e.path, e.symbol) for e in training_entry_points(f)] == [
+        ("src/pkg/train.py", "<main>")
+    ]
+
+
 def test_training_entry_points(tmp_path: Path) -> None:
     f = facts_of(
         tmp_path,

@@ -46,11 +46,23 @@ def _ecosystems_needed(facts: Facts) -> dict[str, str]:
         eco = ECOSYSTEMS.get(base)
         if eco is None and base.startswith("requirements") and base.endswith(".txt"):
             eco = "pip"
+        if base == "pyproject.toml" and _uv_project(facts, path):
+            eco = "uv"  # Dependabot's uv ecosystem updates pyproject.toml and uv.lock
         if eco and not path.startswith("../"):
             needed.setdefault(eco, path)
     if facts.repo.glob(".github/workflows/*.yml", ".github/workflows/*.yaml"):
         needed.setdefault("github-actions", ".github/workflows")
     return needed
+
+
+def _uv_project(facts: Facts, pyproject: str) -> bool:
+    """A uv-managed project: a uv.lock beside the pyproject.toml, or a `[tool.uv]` table."""
+    folder = pyproject.rsplit("/", 1)[0] + "/" if "/" in pyproject else ""
+    if facts.repo.exists(f"{folder}uv.lock"):
+        return True
+    doc = facts.toml(pyproject) if facts.mentions(pyproject, "tool.uv") else None
+    tool = doc.get("tool") if isinstance(doc, dict) else None
+    return isinstance(tool, dict) and "uv" in tool
 
 
 @check("monitor-1")
@@ -119,11 +131,15 @@ UPSTREAM_SCRIPT = re.compile(
 )
 
 
+def _upstream_named(path: str) -> bool:
+    return bool(UPSTREAM_SCRIPT.search(path.rsplit("/", 1)[-1][:-3]))
+
+
 def _upstream_data_checks(facts: Facts) -> Generator[Evidence, None, bool]:
     """Scripts that check upstream data sources or schemas for changes (automated when a
     schedule runs them). Returns whether any was found."""
     found = False
-    for path, pf in facts.python_files(tests=False):
+    for path, pf in facts.python_files(tests=False, select=_upstream_named):
         base = path.rsplit("/", 1)[-1][:-3]
         if not UPSTREAM_SCRIPT.search(base) or not pf.has_main:
             continue

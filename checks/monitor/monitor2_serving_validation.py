@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ml_readiness.checklib import call_evidence
+from ml_readiness.checklib import call_evidence, live_tests, tests_importing
 from ml_readiness.entrypoints import (
+    HTTP_VERBS,
+    PIPELINE_STEP_DECORATORS,
     EntryPoint,
     reachable_functions,
     resolve_name,
@@ -28,7 +30,21 @@ CONSTRAINT_KWARGS = {
 CONSTRAINED_TYPES = re.compile(r"\b(con(int|float|str|list|set|decimal|bytes|date)|Ge|Le|Gt|Lt)$")
 VALIDATOR_DECORATORS = re.compile(r"\b(validator|field_validator|model_validator|root_validator)$")
 BARE_BODIES = re.compile(r"^(dict|Dict|dict\[.*\]|Dict\[.*\]|Any|Request|bytes|str|list|List)$")
-SERVING_DATA = re.compile(r"serv|prod|live|infer|request|logged|online|traffic", re.I)
+MESSAGES = {
+    "print", "echo", "info", "debug", "warning", "warn", "error", "exception", "critical",
+    "help", "description", "msg", "message",
+}  # fmt: skip
+TEST_CLIENTS = {"TestClient", "test_client", "AsyncClient"}
+BODY_VERBS = {"post", "put", "patch"}
+CLIENT_ERROR = re.compile(
+    r"status_code\s*(==|in)\s*[\[({]?\s*4\d\d\b|\b4\d\d\s*==\s*\w+\.status_code"
+    r"|HTTPStatus\.(BAD_REQUEST|UNPROCESSABLE\w*)|status\.HTTP_4\d\d|\.is_client_error"
+)
+# names of logged serving data: prediction/request/inference logs, scored traffic
+LOGGED_DATA = re.compile(
+    r"(?:^|[^a-z])(predictions?|requests?|serving|inferences?|scored|traffic|production"
+    r"|prediction_logs?|request_logs?|inference_logs?)(?:[^a-z]|$)"
+)
 
 
 @check(ITEM)
@@ -44,20 +60,27 @@ def serving_input_validation(facts: Facts) -> Iterator[Evidence | Hint]:
     """
     serving = serving_entry_points(facts)
     seen: set[tuple[str, int]] = set()
+    explained = False  # a hint already says why the serving path earns nothing
+    typed_evidence = False
     for entry in serving:
-        yield from _typed_parameters(facts, entry)
+        for produced in _typed_parameters(facts, entry):
+            explained = explained or isinstance(produced, Hint)
+            typed_evidence = typed_evidence or isinstance(produced, Evidence)
+            yield produced
         for path, call, what in _validations(facts, reachable_functions(facts, entry)):
             if (path, call.line) not in seen:
                 seen.add((path, call.line))
                 detail = f"{what} `{call.name}` on the serving path of {entry.label}"
                 yield call_evidence(ITEM, path, call, detail)
-    produced_any = bool(seen)
+    produced_any = bool(seen) or typed_evidence
     training_files = {
         p for t in training_entry_points(facts) for p, _ in reachable_functions(facts, t)
     }
-    for path, call, what in _logged_data_jobs(facts, seen | {(p, 0) for p in training_files}):
+    logged = _logged_data_jobs(facts, seen | {(p, 0) for p in training_files})
+    for path, call, what, source in logged:
         produced_any = True
-        yield call_evidence(ITEM, path, call, f"{what} `{call.name}` of logged serving data")
+        detail = f"{what} `{call.name}` of logged serving data (read from {source})"
+        yield call_evidence(ITEM, path, call, detail)
     if produced_any:
         return
     training = set().union(*(reachable_functions(facts, t) for t in training_entry_points(facts)))
@@ -68,8 +91,17 @@ def serving_input_validation(facts: Facts) -> Iterator[Evidence | Hint]:
             f"validation found only on the training path ({', '.join(only_training[:3])}); "
             "that is data-1 evidence; not credited here",
         )
+        explained = True
     if not serving:
         yield Hint(ITEM, "no serving entry point found (web route, model server, batch job)")
+    elif not explained:
+        labels = ", ".join(e.label for e in serving[:3])
+        yield Hint(
+            ITEM,
+            f"no schema validation reached from the serving entry points ({labels}): no "
+            "constrained pydantic request model, pandera, Great Expectations, jsonschema or "
+            "marshmallow validation on that path",
+        )
 
 
 def _typed_parameters(facts: Facts, entry: EntryPoint) -> Iterator[Evidence | Hint]:
@@ -105,6 +137,46 @@ def _typed_parameters(facts: Facts, entry: EntryPoint) -> Iterator[Evidence | Hi
                     entry.path,
                     entry.line,
                     symbol=entry.symbol,
+                )
+                yield from _rejection_tests(facts, entry, target[1])
+
+
+def _route_path(pf: PythonFacts, entry: EntryPoint) -> str | None:
+    """The URL path of a route (`@app.post("/predict")` just above the function)."""
+    for c in pf.calls:
+        near = entry.line - 4 <= c.line < entry.line and c.attr in HTTP_VERBS
+        if near and c.args and isinstance(c.args[0], str) and c.args[0].startswith("/"):
+            return c.args[0]
+    return None
+
+
+def _rejection_tests(facts: Facts, entry: EntryPoint, model: str) -> Iterator[Evidence]:
+    """Live tests that post to the route through a test client and assert a 4xx response:
+    the request model's constraints are exercised on the serving path, on every CI run."""
+    pf = facts.python(entry.path)
+    route = _route_path(pf, entry) if pf else None
+    if route is None:
+        return
+    for path, tpf in tests_importing(facts, [entry.path]):
+        if not any(c.attr in TEST_CLIENTS for c in tpf.calls):
+            continue
+        lines = facts.lines(path)
+        for fn in live_tests(tpf):
+            posts = [
+                c
+                for c in tpf.calls
+                if c.scope == fn.qualname and c.attr in BODY_VERBS and c.args[:1] == (route,)
+            ]
+            body = "\n".join(lines[fn.line - 1 : fn.end_line])
+            if posts and CLIENT_ERROR.search(body):
+                yield Evidence(
+                    ITEM,
+                    f"{fn.qualname} posts invalid input to {route} ({entry.label}) and asserts "
+                    f"a 4xx response: the {model} constraints are tested on the serving path",
+                    path,
+                    fn.line,
+                    kind="test",
+                    symbol=fn.qualname,
                 )
 
 
@@ -143,9 +215,12 @@ def pydantic_constraints(facts: Facts, path: str, cls: str, depth: int = 3) -> l
 def _validations(facts: Facts, nodes: set[tuple[str, str]]) -> list[tuple[str, Call, str]]:
     """(path, call, what) for validation calls made inside the reached functions `nodes`."""
     out = []
-    for path in sorted({p for p, _ in nodes}):
+    by_path: dict[str, set[str]] = {}
+    for p, q in nodes:
+        by_path.setdefault(p, set()).add(q)
+    for path in sorted(by_path):
         pf = facts.python(path)
-        scopes = {q for p, q in nodes if p == path}
+        scopes = by_path[path]
         for c in pf.calls if pf else ():
             if c.scope in scopes or any(c.scope.startswith(s + ".") for s in scopes):
                 what = _validation_kind(facts, path, pf, c)
@@ -179,18 +254,43 @@ def _validation_kind(facts: Facts, path: str, pf: PythonFacts, c: Call) -> str |
     return None
 
 
-def _logged_data_jobs(facts: Facts, seen: set[tuple[str, int]]) -> list[tuple[str, Call, str]]:
-    """Validation of logged serving data by a job (not a serving entry point)."""
+def _logged_data_jobs(facts: Facts, seen: set[tuple[str, int]]) -> list[tuple[str, Call, str, str]]:
+    """Validation of logged serving data by a job (not a serving entry point): a script (main
+    block) or pipeline step that reads data named like serving logs (`predictions`, `requests`,
+    `inference`, `scored`...: a path, table, checkpoint or argument name) in the scope that
+    validates it. A `.validate` call in library code, or in a job reading other data, is not."""
     out = []
     tokens = ("pandera", "great_expectations", "tensorflow_data_validation")
     for path, pf in facts.python_files(mentions=tokens, tests=False):
-        training = (path, 0) in seen
-        strings = "" if training else " ".join(s for s, _ in pf.strings)
+        if (path, 0) in seen or not _is_job(pf):
+            continue
         for c in pf.calls:
             if (path, c.line) in seen:
                 continue
             what = _validation_kind(facts, path, pf, c)
-            args = " ".join(str(a) for a in list(c.args) + [v for _, v in c.kwargs])
-            if what and (SERVING_DATA.search(args) or SERVING_DATA.search(strings)):
-                out.append((path, c, what))
+            source = _logged_source(pf, c) if what else None
+            if what and source:
+                out.append((path, c, what, source))
     return out
+
+
+def _is_job(pf: PythonFacts) -> bool:
+    """A script run as a job: a main block, or a function decorated as a pipeline step."""
+    if pf.has_main:
+        return True
+    return any(d in PIPELINE_STEP_DECORATORS for f in pf.functions for d in f.decorators)
+
+
+def _logged_source(pf: PythonFacts, call: Call) -> str | None:
+    """The serving-log name read in the validation call's scope (`"logs/predictions.parquet"`,
+    `args.requests`, `get_checkpoint("serving_requests")`), or None."""
+    for c in pf.calls:
+        if c.scope != call.scope or c.line > call.line or c.attr in MESSAGES:
+            continue
+        for value in list(c.args) + [v for k, v in c.kwargs if k not in MESSAGES]:
+            if not isinstance(value, str):
+                continue
+            name = value[1:].rsplit(".", 1)[-1] if value.startswith("$") else value
+            if LOGGED_DATA.search(name.lower()):
+                return f"`{value[1:] if value.startswith('$') else value}`"
+    return None

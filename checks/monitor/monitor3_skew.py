@@ -117,9 +117,16 @@ def _shared_code(
     facts: Facts, training: list[EntryPoint], serving: list[EntryPoint]
 ) -> Iterator[Evidence | Hint]:
     train_reach = {t: reachable_functions(facts, t) for t in training}
+    # node -> training entry points reaching it: each serving entry point is compared only
+    # with the training entry points it shares a node with (the others share nothing)
+    reached_by: dict[Node, list[int]] = {}
+    for index, t in enumerate(training):
+        for node in train_reach[t]:
+            reached_by.setdefault(node, []).append(index)
     for s in serving:
         s_reach = reachable_functions(facts, s)
-        for t in training:
+        near = sorted({i for node in s_reach for i in reached_by.get(node, ())})
+        for t in (training[i] for i in near):
             shared = (s_reach & train_reach[t]) - {(s.path, s.symbol), (t.path, t.symbol)}
             if not shared:
                 continue

@@ -6,8 +6,9 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
+from ml_readiness.automation import Root
 from ml_readiness.checklib import iter_yaml_files
-from ml_readiness.entrypoints import training_entry_points
+from ml_readiness.entrypoints import EntryPoint, training_entry_points
 from ml_readiness.evidence import Evidence, Finding, Hint
 from ml_readiness.facts import Facts, is_example_config
 from ml_readiness.registry import check
@@ -25,9 +26,10 @@ TRAIN_WORDS = re.compile(r"train|retrain|fit", re.I)
 def retraining_and_model_age(facts: Facts) -> Iterator[Evidence | Finding | Hint]:
     """Retraining is scheduled, or the model's age is checked against a maximum.
 
-    Credits training entry points that a schedule-triggered automation root runs (a CI run on
-    push is a smoke test, not retraining), orchestrator schedules whose tasks train (Airflow
-    DAGs with a schedule, Kubernetes CronJobs), and alert rules on model age. Committed model
+    Credits schedule-triggered automation roots (a scheduled CI workflow, an Airflow DAG with a
+    schedule, a Kubernetes CronJob) that run a training entry point or a training task, named
+    with the training scripts they run (a CI run on push is a smoke test, not retraining), and
+    alert rules on model age. Committed model
     metadata with training timestamps (MLflow registry `meta.yaml`, model metadata JSON with
     `trained_at`/`created_at`) is compared with `max_model_age_days` at the audit date.
     """
@@ -45,24 +47,67 @@ def retraining_and_model_age(facts: Facts) -> Iterator[Evidence | Finding | Hint
 
 
 def _retraining(facts: Facts) -> Iterator[Evidence | Hint]:
+    """One piece of evidence per schedule-triggered root that runs a training entry point: the
+    root (the scheduled job) is the evidence, graded by its trigger."""
+    by_root: dict[str, list[EntryPoint]] = {}
     for t in training_entry_points(facts):
         run = scheduled_run(facts, t.path, t.symbol)
         if run is not None:
-            yield Evidence(
-                ITEM,
-                f"training entry point {t.label} runs on a schedule via {run.root}",
-                t.path,
-                t.line,
-                symbol=entry_symbol(t),
-            )
+            by_root.setdefault(run.root, []).append(t)
             continue
         other = automated_run(facts, t.path, t.symbol)
         if other is not None:
+            why = (
+                "a CI training run is not retraining"
+                if other.trigger == "change"
+                else "a pipeline that nothing schedules is not retraining on time"
+            )
             yield Hint(
                 ITEM,
-                f"{t.label} runs via {other.root} on {other.trigger}, not on a schedule: a CI "
-                "training run is not retraining",
+                f"{t.label} runs via {other.root} on {other.trigger}, not on a schedule: {why}",
             )
+    for root_id, entries in sorted(by_root.items()):
+        scripts = ", ".join(t.label for t in entries[:3])
+        root = facts.automation.root(root_id)
+        if root is None:  # an execution without its root: the code is the evidence
+            for t in entries:
+                yield Evidence(
+                    ITEM,
+                    f"training entry point {t.label} runs on a schedule via {root_id}",
+                    t.path,
+                    t.line,
+                    symbol=entry_symbol(t),
+                )
+            continue
+        yield Evidence(
+            ITEM,
+            f"scheduled job {root.id} retrains the model: it runs {scripts}",
+            root.path,
+            root.line,
+            kind="config",
+            symbol=root.id,
+        )
+
+
+def _orchestrator_root(facts: Facts, path: str, system: str, name: str | None) -> Root | None:
+    """The schedule-triggered root the AutomationMap built for this DAG or CronJob."""
+    return next(
+        (
+            r
+            for r in facts.automation.roots
+            if r.path == path
+            and r.system == system
+            and r.trigger == "schedule"
+            and (name is None or r.id.endswith(f"#{name}"))
+        ),
+        None,
+    )
+
+
+def _schedule_evidence(root: Root | None, detail: str, path: str, line: int | None) -> Evidence:
+    if root is None:  # not read as a scheduled root: nothing shows it runs
+        return Evidence(ITEM, detail, path, line, kind="config", credit="manual")
+    return Evidence(ITEM, detail, path, line, kind="config", symbol=root.id)
 
 
 def _orchestrator_schedules(facts: Facts) -> Iterator[Evidence]:
@@ -73,27 +118,20 @@ def _orchestrator_schedules(facts: Facts) -> Iterator[Evidence]:
         for c in pf.calls_to("airflow.DAG", "airflow.models.DAG", "airflow.decorators.dag"):
             schedule = c.kw("schedule", c.kw("schedule_interval"))
             if schedule not in (None, "@once") and trains:
-                yield Evidence(
-                    ITEM,
-                    f"Airflow DAG scheduled `{schedule}` runs a training task",
-                    path,
-                    c.line,
-                    kind="config",
-                    enforced=True,
-                )
+                dag_id = c.kw("dag_id") or (c.args[0] if c.args else None)
+                name = dag_id if isinstance(dag_id, str) and not dag_id.startswith("$") else None
+                root = _orchestrator_root(facts, path, "airflow", name)
+                detail = f"Airflow DAG scheduled `{schedule}` runs a training task"
+                yield _schedule_evidence(root, detail, path, c.line)
     for path, doc in iter_yaml_files(facts, "*.yaml", "*.yml"):
         if not isinstance(doc, dict) or doc.get("kind") != "CronJob":
             continue
         spec = doc.get("spec") if isinstance(doc.get("spec"), dict) else {}
         if spec.get("schedule") and TRAIN_WORDS.search(str(spec.get("jobTemplate", ""))):
-            yield Evidence(
-                ITEM,
-                f"Kubernetes CronJob `{spec['schedule']}` runs training",
-                path,
-                getattr(doc, "line", None),
-                kind="config",
-                enforced=True,
-            )
+            name = str((doc.get("metadata") or {}).get("name") or "CronJob")
+            root = _orchestrator_root(facts, path, "kubernetes", name)
+            detail = f"Kubernetes CronJob `{spec['schedule']}` runs training"
+            yield _schedule_evidence(root, detail, path, getattr(doc, "line", None))
 
 
 def _timestamp(value: object) -> dt.date | None:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from ml_readiness.checklib import always_skipped, call_evidence, find_calls
+from ml_readiness.entrypoints import (
+    reachable_functions,
+    serving_entry_points,
+    training_entry_points,
+)
 from ml_readiness.evidence import Evidence, Hint
 from ml_readiness.facts import Facts, is_test_path
+from ml_readiness.facts.python import Call
 from ml_readiness.registry import check
 
+from ._finite import Site, finite_sites
 from ._shared import emit_rules
 
 ITEM = "monitor-5"
@@ -29,7 +35,6 @@ FINITE = (
 )  # fmt: skip
 TRAINERS = ("pytorch_lightning.Trainer", "lightning.Trainer", "lightning.pytorch.Trainer")
 FINITE_TOKENS = ("isfinite", "isnan", "isinf", "is_finite", "is_nan", "all_finite")
-GUARD = re.compile(r"^\s*(assert|if|elif|while)\b|\braise\b")
 NAN_RULES = r"\bnan\b|isnan|inf\b|non_?finite|numeric"
 
 
@@ -40,9 +45,14 @@ def numeric_stability(facts: Facts) -> Iterator[Evidence | Hint]:
     Counts `torch.autograd.detect_anomaly`/`set_detect_anomaly(True)`, TensorFlow
     `check_numerics`, Keras `TerminateOnNaN`, Lightning `Trainer(detect_anomaly=True)`,
     gradient clipping that fails on non-finite norms (`error_if_nonfinite=True`), and
-    `isfinite`/`isnan`/`isinf` used in an assert, a raise or an if-guard (in code or in a test
-    asserting finite outputs), plus alert rules on NaN metrics. `isnan` used to filter or fill
-    values is data cleaning, not a stability check.
+    `isfinite`/`isnan`/`isinf` checks that stop or alert (an assert; an `if` whose body
+    raises, exits, logs a warning/error, alerts or breaks out of a loop; multi-line conditions
+    included) on a model output: loss, predictions, scores, probabilities, logits, gradients,
+    weights, metrics, or a value computed by calling the model (in code or in a test asserting
+    finite outputs), plus alert rules on NaN metrics. `isnan` used to filter or fill values
+    (`if isnan(x): return None`) is data cleaning; a NaN check on inputs or targets is data
+    validation; a check on a function's own arguments that no training or serving entry point
+    reaches is a library's input validation. None of these is credited.
     """
     found = False
     for path, call in find_calls(facts, *DETECTORS):
@@ -58,18 +68,33 @@ def numeric_stability(facts: Facts) -> Iterator[Evidence | Hint]:
         if call.kw("error_if_nonfinite") is True:
             found = True
             yield call_evidence(ITEM, path, call, "gradient clipping that fails on NaN/Inf norms")
-    filters = []
+    filters: list[str] = []
+    others: list[str] = []
+    inputs: list[str] = []
     for path, call in find_calls(facts, *FINITE, mentions=FINITE_TOKENS):
         lines = facts.lines(path)
         text = lines[call.line - 1] if 0 < call.line <= len(lines) else ""
-        if not (GUARD.search(text) or call.attr.startswith("assert")):
-            filters.append(f"{path}:{call.line}")
+        site = _site(facts, path, call)
+        where = f"{path}:{call.line}"
+        if site is None or not site.guard:
+            if where not in filters:
+                filters.append(where)
             continue
         if is_test_path(path):
             pf = facts.python(path)
             fn = pf.function(call.scope) if pf else None
             if fn is None or not fn.is_test or always_skipped(fn, pf):
                 continue
+        if not site.checks_output:
+            others.append(f"{where} `{site.shown}`")
+            continue
+        if (
+            site.params_only
+            and not is_test_path(path)
+            and (path, site.function) not in _reached(facts)
+        ):
+            inputs.append(f"{where} `{site.shown}`")
+            continue
         found = True
         yield call_evidence(
             ITEM, path, call, f"non-finite check `{call.name}` ({text.strip()[:60]})"
@@ -77,6 +102,20 @@ def numeric_stability(facts: Facts) -> Iterator[Evidence | Hint]:
     rules = emit_rules(ITEM, facts, NAN_RULES, "non-finite values")
     yield from rules
     if not found and not rules:
+        if others:
+            yield Hint(
+                ITEM,
+                f"non-finite checks on values that are not model outputs ({', '.join(others[:3])})"
+                ": input or data validation, not a check that the model is numerically stable; "
+                "not credited",
+            )
+        if inputs:
+            yield Hint(
+                ITEM,
+                f"non-finite checks on a function's arguments ({', '.join(inputs[:3])}) that no "
+                "training or serving entry point reaches: input validation of a library "
+                "function; not credited",
+            )
         if filters:
             yield Hint(
                 ITEM,
@@ -84,6 +123,24 @@ def numeric_stability(facts: Facts) -> Iterator[Evidence | Hint]:
                 "not as a check that stops or alerts; not credited",
             )
         yield Hint(ITEM, "no NaN/Inf check, anomaly detection or TerminateOnNaN found")
+
+
+def _site(facts: Facts, path: str, call: Call) -> Site | None:
+    """The parsed finite-check site of `call` (a guard wins when a line holds several)."""
+    sites = [s for s in finite_sites(facts, path) if s.line == call.line and s.attr == call.attr]
+    return max(sites, key=lambda s: (s.guard, s.checks_output), default=None)
+
+
+def _reached(facts: Facts) -> set[tuple[str, str | None]]:
+    """Functions reached from a training or serving entry point."""
+
+    def compute(f: Facts) -> set[tuple[str, str | None]]:
+        out: set[tuple[str, str | None]] = set()
+        for entry in training_entry_points(f) + serving_entry_points(f):
+            out |= set(reachable_functions(f, entry))
+        return out
+
+    return facts.memo("monitor5.reached", compute)
 
 
 def _key(qualified: str) -> str:

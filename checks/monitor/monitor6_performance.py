@@ -34,7 +34,7 @@ def performance_tracking(facts: Facts) -> Iterator[Evidence | Hint]:
                 found = True
                 yield test_evidence(ITEM, path, fn, f"pytest-benchmark test {fn.qualname}")
     if facts.repo.named("asv.conf.json"):
-        for path, pf in facts.python_files():
+        for path, pf in facts.python_files(select=lambda p: "benchmarks/" in f"/{p}"):
             if "benchmarks/" not in f"/{path}":
                 continue
             bench = next((f for f in pf.functions if ASV_BENCH.match(f.name)), None)

@@ -74,7 +74,8 @@ def production_quality_monitoring(facts: Facts) -> Iterator[Evidence | Hint]:
                 found = True
                 yield call_evidence(ITEM, path, call, f"{label} `{call.name}`")
                 break
-    for path, pf in facts.python_files(tests=False):
+    eval_named = lambda p: bool(EVAL_SCRIPT.search(p.rsplit("/", 1)[-1]))  # noqa: E731
+    for path, pf in facts.python_files(tests=False, select=eval_named):
         if not EVAL_SCRIPT.search(path.rsplit("/", 1)[-1]) or not pf.has_main:
             continue
         run = scheduled_run(facts, path, MAIN)

@@ -61,7 +61,15 @@ def test_monitor4_scheduled_retraining_is_automated(tmp_path: Path) -> None:
     result = audit(make_repo(tmp_path, files, git=True))
     item = next(i for i in result.items if i.id == "monitor-4")
     assert item.level == "automated"
-    assert [(e.path, e.line) for e in item.evidence] == [("src/train.py", 5)]
+    assert [(e.path, e.line, e.detail) for e in item.evidence] == [
+        (
+            ".github/workflows/retrain.yml",
+            5,
+            "scheduled job .github/workflows/retrain.yml#run retrains the model: it runs "
+            "src/train.py:<main>",
+        )
+    ]
+    assert item.evidence[0].via["trigger"] == "schedule"
 
 
 def test_monitor4_training_on_push_is_not_retraining(tmp_path: Path) -> None:

@@ -124,3 +124,44 @@ def test_scheduled_upstream_schema_check(tmp_path: Path) -> None:
     ]
     assert level(produced, amap) == "automated"
     assert level(produced) == "manual"
+
+
+UV_DEPENDABOT = """
+    version: 2
+    updates:
+      - package-ecosystem: uv
+        directory: /
+        schedule: {interval: weekly}
+"""
+
+
+def test_dependabot_uv_ecosystem_covers_a_uv_managed_pyproject(tmp_path: Path) -> None:
+    files = {
+        ".github/dependabot.yml": UV_DEPENDABOT,
+        "pyproject.toml": '[project]\nname = "x"\n\n[tool.uv]\ndev-dependencies = []\n',
+    }
+    produced = run(tmp_path, files, CHECK)
+    assert evidence(produced) == [
+        (".github/dependabot.yml:3", "config", "automated", "Dependabot watches uv")
+    ]
+    assert hints(produced) == []
+    assert level(produced) == "automated"
+
+
+def test_trap_uv_ecosystem_does_not_cover_requirements_or_a_pip_pyproject(
+    tmp_path: Path,
+) -> None:
+    files = {
+        ".github/dependabot.yml": UV_DEPENDABOT,
+        "pyproject.toml": '[project]\nname = "x"\n',
+        "requirements.txt": "numpy==2.0\n",
+    }
+    produced = run(tmp_path, files, CHECK)
+    assert findings(produced) == [
+        (
+            ".github/dependabot.yml:3",
+            None,
+            "Dependabot watches uv; partial: not pip (pyproject.toml)",
+        )
+    ]
+    assert level(produced) == "none"

@@ -179,10 +179,69 @@ def test_scheduled_validation_of_logged_serving_data(tmp_path: Path) -> None:
             "jobs/validate_logs.py:6",
             "code",
             "automated",
-            "Great Expectations validation `checkpoint.run` of logged serving data",
+            "Great Expectations validation `checkpoint.run` of logged serving data (read from "
+            "`serving_requests`)",
         )
     ]
     assert level(produced, amap) == "automated"
+
+
+def test_pandera_job_validating_prediction_logs(tmp_path: Path) -> None:
+    files = {
+        "monitoring/check_logs.py": """
+            import pandas as pd
+            import pandera as pa
+
+            SCHEMA = pa.DataFrameSchema({"score": pa.Column(float, pa.Check.in_range(0, 1))})
+
+            if __name__ == "__main__":
+                logged = pd.read_parquet("s3://logs/predictions/latest.parquet")
+                SCHEMA.validate(logged, lazy=True)
+        """
+    }
+    amap = automation(("monitoring/check_logs.py", "<main>", "schedule"))
+    produced = run(tmp_path, files, CHECK, amap)
+    assert evidence(produced) == [
+        (
+            "monitoring/check_logs.py:8",
+            "code",
+            "automated",
+            "pandera validation `SCHEMA.validate` of logged serving data (read from "
+            "`s3://logs/predictions/latest.parquet`)",
+        )
+    ]
+    assert level(produced, amap) == "automated"
+
+
+def test_trap_library_validate_calls_are_not_logged_serving_data(tmp_path: Path) -> None:
+    files = {
+        "pandera/__init__.py": "",
+        "pandera/container.py": """
+            import pandera as pa
+
+            class DataFrameSchema:
+                \"\"\"Validate production data, inference requests or served traffic.\"\"\"
+
+                def __call__(self, df, inplace=False):
+                    return self.validate(df, inplace=inplace)
+
+                def validate(self, df, inplace=False):
+                    return df
+        """,
+        "scripts/check_training_data.py": """
+            import pandas as pd
+            import pandera as pa
+
+            SCHEMA = pa.DataFrameSchema({"age": pa.Column(int)})
+
+            if __name__ == "__main__":
+                print("checking data for production use")
+                SCHEMA.validate(pd.read_csv("data/train.csv"))
+        """,
+    }
+    produced = run(tmp_path, files, CHECK)
+    assert evidence(produced) == []
+    assert level(produced) == "none"
 
 
 def test_flask_route_building_constrained_model_from_json(tmp_path: Path) -> None:
@@ -208,4 +267,92 @@ def test_flask_route_building_constrained_model_from_json(tmp_path: Path) -> Non
             "constrained pydantic model Applicant `Applicant.model_validate` on the serving path "
             "of serve.py:predict",
         )
+    ]
+
+
+FACTORY_APP = {
+    "app/__init__.py": "",
+    "app/schemas.py": SCHEMAS,
+    "app/serve.py": """
+        from fastapi import FastAPI
+        from app.schemas import Applicant
+
+        def create_app():
+            app = FastAPI()
+
+            @app.post("/predict")
+            def predict(applicant: Applicant) -> dict:
+                return {"score": applicant.age}
+
+            return app
+    """,
+}
+CLIENT_TEST = """
+    import pytest
+    from fastapi.testclient import TestClient
+    from app.serve import create_app
+
+    client = TestClient(create_app())
+
+    def test_valid():
+        assert client.post("/predict", json={"age": 30, "income": 1.0}).status_code == 200
+
+    @pytest.mark.parametrize("age", [5, 200])
+    def test_invalid_is_rejected(age):
+        response = client.post("/predict", json={"age": age, "income": 1.0})
+        assert response.status_code == 422
+"""
+
+
+def test_ci_test_posting_invalid_input_to_factory_route_is_automated(tmp_path: Path) -> None:
+    files = {**FACTORY_APP, "tests/test_serve.py": CLIENT_TEST}
+    amap = automation(("tests/test_serve.py", "test_invalid_is_rejected", "change"))
+    produced = run(tmp_path, files, CHECK, amap)
+    assert evidence(produced) == [
+        (
+            "app/serve.py:8",
+            "code",
+            "automated",
+            "app/serve.py:create_app.predict validates `applicant` with pydantic model Applicant "
+            "(Field(ge, le), Field(gt), validator finite)",
+        ),
+        (
+            "tests/test_serve.py:11",
+            "test",
+            "automated",
+            "test_invalid_is_rejected posts invalid input to /predict "
+            "(app/serve.py:create_app.predict) and asserts a 4xx response: the Applicant "
+            "constraints are tested on the serving path",
+        ),
+    ]
+    assert level(produced, amap) == "automated"
+
+
+def test_trap_client_test_with_only_valid_input_stays_manual(tmp_path: Path) -> None:
+    only_valid = CLIENT_TEST.split("@pytest.mark")[0]
+    files = {**FACTORY_APP, "tests/test_serve.py": only_valid}
+    amap = automation(("tests/test_serve.py", "test_valid", "change"))
+    produced = run(tmp_path, files, CHECK, amap)
+    assert [e[0] for e in evidence(produced)] == ["app/serve.py:8"]
+    assert level(produced, amap) == "manual"
+
+
+def test_spark_batch_scorer_without_validation_is_named(tmp_path: Path) -> None:
+    files = {
+        "spark/inference.py": """
+            from pyspark.ml import PipelineModel
+
+            def score(df):
+                return PipelineModel.load("models/latest").transform(df)
+
+            if __name__ == "__main__":
+                score(None)
+        """
+    }
+    produced = run(tmp_path, files, CHECK)
+    assert evidence(produced) == []
+    assert hints(produced) == [
+        "no schema validation reached from the serving entry points (spark/inference.py:<main>): "
+        "no constrained pydantic request model, pandera, Great Expectations, jsonschema or "
+        "marshmallow validation on that path"
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from ml_readiness.automation import AutomationMap, Root
 from ml_readiness.config import Config
 from tests.checks.monitor._util import automation, evidence, findings, hints, level, run
 
@@ -17,14 +18,40 @@ def test_training_on_a_schedule_is_automated(tmp_path: Path) -> None:
     produced = run(tmp_path, {"train.py": TRAIN}, CHECK, amap)
     assert evidence(produced) == [
         (
-            "train.py:5",
-            "code",
+            ".github/workflows/schedule.yml:1",
+            "config",
             "automated",
-            "training entry point train.py:<main> runs on a schedule via "
-            ".github/workflows/schedule.yml#job",
+            "scheduled job .github/workflows/schedule.yml#job retrains the model: it runs "
+            "train.py:<main>",
         )
     ]
+    assert produced[0].symbol == ".github/workflows/schedule.yml#job"
     assert level(produced, amap) == "automated"
+
+
+def test_trap_evaluation_script_in_scheduled_job_is_not_named_as_training(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "train.py": TRAIN,
+        "evaluate.py": """
+            from sklearn.dummy import DummyClassifier
+
+            if __name__ == "__main__":
+                DummyClassifier().fit([[0]], [0])
+        """,
+    }
+    amap = automation(
+        ("train.py", "<main>", "schedule"),
+        ("evaluate.py", "<main>", "schedule"),
+        ("evaluate.py", "<main>", "change"),
+    )
+    produced = run(tmp_path, files, CHECK, amap)
+    assert [e[3] for e in evidence(produced)] == [
+        "scheduled job .github/workflows/schedule.yml#job retrains the model: it runs "
+        "train.py:<main>"
+    ]
+    assert hints(produced) == []
 
 
 def test_trap_training_run_on_push_is_not_retraining(tmp_path: Path) -> None:
@@ -110,7 +137,9 @@ def test_airflow_dag_with_schedule_and_training_task(tmp_path: Path) -> None:
         with DAG("retrain", schedule="@weekly") as dag:
             PythonOperator(task_id="train", python_callable=train_model)
     """
-    produced = run(tmp_path, {"dags/retrain.py": dag}, CHECK)
+    root = Root("dags/retrain.py#retrain", "airflow", "schedule", "dags/retrain.py", 5)
+    amap = AutomationMap(roots=[root])
+    produced = run(tmp_path, {"dags/retrain.py": dag}, CHECK, amap)
     assert evidence(produced) == [
         (
             "dags/retrain.py:5",
@@ -119,7 +148,10 @@ def test_airflow_dag_with_schedule_and_training_task(tmp_path: Path) -> None:
             "Airflow DAG scheduled `@weekly` runs a training task",
         )
     ]
-    assert level(produced) == "automated"
+    assert produced[0].symbol == "dags/retrain.py#retrain"
+    assert level(produced, amap) == "automated"
+    # without the scheduled root (the map did not read the schedule) it is manual only
+    assert level(run(tmp_path / "other", {"dags/retrain.py": dag}, CHECK)) == "manual"
 
 
 def test_model_age_alert_rule_loaded_by_prometheus(tmp_path: Path) -> None:
@@ -144,3 +176,20 @@ def test_model_age_alert_rule_loaded_by_prometheus(tmp_path: Path) -> None:
         )
     ]
     assert level(produced) == "automated"
+
+
+def test_trap_unscheduled_pipeline_step_is_not_retraining(tmp_path: Path) -> None:
+    step = """
+        from kfp import dsl
+
+        @dsl.component
+        def train_xgb(x: int) -> int:
+            return x
+    """
+    amap = automation(("pipelines/train_op.py", "train_xgb", "pipeline"))
+    produced = run(tmp_path, {"pipelines/train_op.py": step}, CHECK, amap)
+    assert evidence(produced) == []
+    assert hints(produced)[0] == (
+        "pipelines/train_op.py:train_xgb runs via .github/workflows/pipeline.yml#job on "
+        "pipeline, not on a schedule: a pipeline that nothing schedules is not retraining on time"
+    )

@@ -111,3 +111,137 @@ def test_lightning_detect_anomaly(tmp_path: Path) -> None:
     assert evidence(produced) == [
         ("fit.py:2", "code", "automated", "Lightning Trainer(detect_anomaly=True)")
     ]
+
+
+def test_trap_isnan_guard_that_returns_none_is_a_filter(tmp_path: Path) -> None:
+    files = {
+        "jobs/ml_training.py": """
+            import math
+
+            def _to_float(value):
+                if math.isnan(value) or math.isinf(value):
+                    return None
+                return float(value)
+
+            def skill(baseline_score, score):
+                if isinstance(baseline_score, float) and math.isnan(baseline_score):
+                    return None
+                return 1 - score / baseline_score
+        """
+    }
+    produced = run(tmp_path, files, CHECK)
+    assert evidence(produced) == []
+    assert hints(produced) == [
+        "isnan/isfinite used only to filter or fill values (jobs/ml_training.py:4, "
+        "jobs/ml_training.py:9), not as a check that stops or alerts; not credited",
+        "no NaN/Inf check, anomaly detection or TerminateOnNaN found",
+    ]
+    assert level(produced) == "none"
+
+
+def test_multiline_condition_and_loop_break_and_warning_are_guards(tmp_path: Path) -> None:
+    files = {
+        "train.py": """
+            import logging
+            import math
+            import numpy as np
+
+            log = logging.getLogger(__name__)
+
+            def fit(model, batches):
+                for batch in batches:
+                    val_loss = model.step(batch)
+                    if (
+                        val_loss is None
+                        or not math.isfinite(float(val_loss))
+                    ):
+                        raise RuntimeError("validation loss diverged")
+                    grads = model.grads()
+                    if np.isnan(grads).any():
+                        log.warning("NaN gradients; stopping")
+                        break
+
+            if __name__ == "__main__":
+                fit(None, [])
+        """
+    }
+    amap = automation(("train.py", "fit", "schedule"))
+    produced = run(tmp_path, files, CHECK, amap)
+    assert evidence(produced) == [
+        (
+            "train.py:12",
+            "code",
+            "automated",
+            "non-finite check `math.isfinite` (or not math.isfinite(float(val_loss)))",
+        ),
+        (
+            "train.py:16",
+            "code",
+            "automated",
+            "non-finite check `np.isnan` (if np.isnan(grads).any():)",
+        ),
+    ]
+    assert level(produced, amap) == "automated"
+
+
+LIBRARY_CHECKS = """
+    import math
+    import numpy as np
+
+    def needs_calibration(y_true, y_pred_proba):
+        if np.isnan(y_true).any():
+            raise ValueError("target values contain NaN")
+        if np.isnan(y_pred_proba).any():
+            raise ValueError("predicted probabilities contain NaN")
+        return True
+
+    def metric(metrics, name):
+        value = metrics[name]
+        if (
+            isinstance(value, bool)
+            or not math.isfinite(float(value))
+        ):
+            raise ValueError(f"metric {name} must be finite")
+        return float(value)
+"""
+
+
+def test_trap_library_input_validation_is_not_numeric_stability(tmp_path: Path) -> None:
+    produced = run(tmp_path, {"lib/calibration.py": LIBRARY_CHECKS}, CHECK)
+    assert evidence(produced) == []
+    assert hints(produced) == [
+        "non-finite checks on values that are not model outputs (lib/calibration.py:5 "
+        "`y_true`): input or data validation, not a check that the model is numerically "
+        "stable; not credited",
+        "non-finite checks on a function's arguments (lib/calibration.py:7 `y_pred_proba`, "
+        "lib/calibration.py:15 `float(value)`) that no training or serving entry point "
+        "reaches: input validation of a library function; not credited",
+        "no NaN/Inf check, anomaly detection or TerminateOnNaN found",
+    ]
+    assert level(produced) == "none"
+
+
+def test_argument_check_reached_from_training_is_credited(tmp_path: Path) -> None:
+    files = {
+        "lib/__init__.py": "",
+        "lib/calibration.py": LIBRARY_CHECKS,
+        "train.py": """
+            from lib.calibration import metric
+
+            def main():
+                metric({"rmse": 1.0}, "rmse")
+
+            if __name__ == "__main__":
+                main()
+        """,
+    }
+    produced = run(tmp_path, files, CHECK)
+    assert evidence(produced) == [
+        (
+            "lib/calibration.py:15",
+            "code",
+            "automated",
+            "non-finite check `math.isfinite` (or not math.isfinite(float(value)))",
+        )
+    ]
+    assert level(produced) == "manual"
