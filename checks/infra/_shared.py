@@ -6,19 +6,21 @@ This module registers no checks (the section package imports it like any other m
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ml_readiness.evidence import Hint
 from ml_readiness.facts import Facts, is_example_config, is_test_path
 from ml_readiness.facts.imports import reachable_files
-from ml_readiness.facts.python import MAIN, PythonFacts
+from ml_readiness.facts.python import MAIN, Function, PythonFacts
 
 TRAIN_ATTRS = frozenset({"fit", "train", "fit_generator", "train_model", "run_training"})
 TRAIN_FUNCTIONS = frozenset({"train", "train_model", "run_training", "fit_model", "training"})
 METRIC_WORDS = (
     r"auc|roc|accuracy|acc|f1|precision|recall|rmse|mae|mse|mape|r2|loss|score|metric|metrics"
-    r"|ndcg|map|error|logloss|perplexity|bleu|iou|quality"
+    r"|ndcg|map|error|logloss|perplexity|bleu|iou|quality|wmape|smape|wape|mase"
 )
 _METRIC = re.compile(rf"(?i)(^|[^a-z])({METRIC_WORDS})([^a-z]|$)")
 _COMPARE = re.compile(r"^\s*(?:el)?if\s+(?P<cond>.+?(?:<=|>=|<|>).+?)\s*:\s*(?:#.*)?$")
@@ -62,13 +64,11 @@ def training_code(facts: Facts) -> list[str]:
     """Training entry points and every repository file they import (test files excluded)."""
 
     def compute(f: Facts) -> list[str]:
-        seen: list[str] = []
+        seen: set[str] = set()
         for entry in training_entry_points(f):
             targets = [entry.path] if entry.path.endswith(".ipynb") else []
             targets += reachable_files(f, entry.path) if entry.path.endswith(".py") else []
-            for target in targets:
-                if target not in seen and not is_test_path(target):
-                    seen.append(target)
+            seen.update(t for t in targets if not is_test_path(t))
         return sorted(seen)
 
     return facts.memo("infra.training_code", compute)
@@ -220,3 +220,106 @@ def cfn_resources(doc: object) -> Iterator[tuple[str, dict]]:
         for name, res in resources.items():
             if isinstance(res, dict) and isinstance(res.get("Type"), str):
                 yield str(name), res
+
+
+# -- syntax of one function, on demand ------------------------------------------------------
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+def function_node(facts: Facts, path: str, fn: Function) -> tuple[FunctionNode, int] | None:
+    """The syntax tree of one function of a `.py` file and the offset that turns its node line
+    numbers into file lines (`node.lineno + offset`); None when it cannot be parsed. The text
+    the nodes were parsed from is `function_source(facts, node)` (`ast.get_source_segment`).
+
+    Only the function's own lines are parsed (cached per audit), so checks can read the exact
+    shape of an assertion or an `if` without re-parsing whole files.
+    """
+    cache: dict[tuple[str, str, int], tuple[FunctionNode, int] | None] = facts.memo(
+        "infra.function_nodes", lambda _f: {}
+    )
+    key = (path, fn.qualname, fn.line)
+    if key in cache:
+        return cache[key]
+    result = None
+    lines = facts.lines(path)[fn.line - 1 : fn.end_line] if path.endswith(".py") else []
+    if lines:
+        indented = lines[0][:1].isspace()
+        source = ("if 1:\n" if indented else "") + "\n".join(lines)
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError):
+            tree = None
+        node = tree.body[0] if tree and tree.body else None
+        if indented and isinstance(node, ast.If) and node.body:
+            node = node.body[0]
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            result = (node, fn.line - (2 if indented else 1))
+            sources: dict = facts.memo("infra.function_sources", lambda _f: {})
+            sources[id(node)] = (node, source)
+    cache[key] = result
+    return result
+
+
+def function_source(facts: Facts, node: ast.AST) -> str | None:
+    """The text a `function_node` result was parsed from."""
+    sources: dict = facts.memo("infra.function_sources", lambda _f: {})
+    entry = sources.get(id(node))
+    return entry[1] if entry and entry[0] is node else None
+
+
+def module_node(facts: Facts, path: str) -> ast.Module | None:
+    """The syntax tree of a whole `.py` file (cached; parse only files a cheap filter chose)."""
+    cache: dict[str, ast.Module | None] = facts.memo("infra.module_nodes", lambda _f: {})
+    if path not in cache:
+        text = facts.text(path) if path.endswith(".py") else None
+        try:
+            cache[path] = ast.parse(text) if text else None
+        except (SyntaxError, ValueError):
+            cache[path] = None
+    return cache[path]
+
+
+# -- tests that only run with a GPU ---------------------------------------------------------
+_GPU_CONDITION = re.compile(r"(?i)cuda|gpu|mps|tpu|device_count")
+_GPU_NAME = re.compile(r"(?i)gpu|cuda")
+_GPU_KWARG = re.compile(r"(?i)gpu|cuda|tpu|mps|ipu|hpu")
+
+
+def gpu_only(pf: PythonFacts, fn: Function) -> str | None:
+    """How a test is limited to machines with a GPU, or None. CI runners are CPU-only, so such a
+    test is skipped there and can be manual evidence at most.
+
+    Recognised: `skipif(not torch.cuda.is_available())`-style markers (or `skipUnless(cuda…)`)
+    on the test, its class or the module; Lightning's `@RunIf(min_gpus=1)` (any GPU/TPU/MPS
+    argument that is not 0/False); any decorator whose name contains gpu/cuda
+    (`@requires_gpu`, `@pytest.mark.gpu`).
+    """
+    cls = next((c for c in pf.classes if c.qualname == fn.class_name), None)
+    markers = list(fn.markers) + list(pf.module_markers) + list(cls.markers if cls else ())
+    for m in markers:
+        cond = m.condition or ""
+        if not _GPU_CONDITION.search(cond):
+            continue
+        negated = re.search(r"\bnot\b|<|==\s*0|is\s+None|is\s+False", cond)
+        if (m.name == "skipif" and negated) or (m.name == "skipunless" and not negated):
+            return f"{m.name}({cond})"
+    for name in list(fn.decorators) + list(cls.decorators if cls else ()):
+        last = name.rsplit(".", 1)[-1]
+        if _GPU_NAME.search(last):
+            return f"@{last}"
+    for c in pf.calls:
+        if c.scope == fn.qualname and c.line < fn.line and c.attr == "RunIf":
+            for key, value in c.kwargs:
+                if _GPU_KWARG.search(key) and value not in (0, False, None):
+                    return f"@RunIf({key}={value})"
+    return None
+
+
+def library_hint(item: str, what: str, sites: list[str]) -> Hint:
+    """A Hint for test evidence found in a repository without any training entry point: an ML
+    library's own test suite, which is not an ML system's practice."""
+    return Hint(
+        item,
+        f"{what}, but the repository has no training entry point (an ML library's own tests "
+        f"are not an ML system's practice), not credited: {', '.join(sites[:3])}",
+    )

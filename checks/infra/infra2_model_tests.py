@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ml_readiness.checklib import always_skipped, test_evidence, tests_calling
+from ml_readiness.checks.infra._shared import gpu_only, training_entry_points
+
+from ml_readiness.checklib import always_skipped, live_tests, test_evidence, tests_importing
 from ml_readiness.evidence import Evidence, Hint
 from ml_readiness.facts import Facts, is_test_path
-from ml_readiness.facts.imports import imported_files
+from ml_readiness.facts.imports import imported_files, module_index
 from ml_readiness.facts.python import Function, PythonFacts
 from ml_readiness.registry import check
 
@@ -29,7 +31,17 @@ MODEL_BASES = (
 BUILDERS = frozenset({"build_model", "make_model", "create_model", "get_model", "build_pipeline"})
 BUILDER_LIBS = ("sklearn.", "xgboost.", "lightgbm.", "catboost.", "tensorflow.", "keras.", "torch.")
 MODEL_FILE = re.compile(r"(^|/)(models?\.py|models/[^/]+\.py)$")
-GPU_CONDITION = re.compile(r"(?i)cuda|gpu|mps|tpu")
+# a model(s).py counts as model code only when it uses an ML library (not a schema "model")
+ML_LIBS = (
+    "torch", "tensorflow", "keras", "jax", "flax", "sklearn", "xgboost", "lightgbm",
+    "catboost", "pytorch_lightning", "lightning", "transformers", "timm", "pyspark.ml",
+    "statsmodels", "prophet", "joblib",
+)  # fmt: skip
+# estimators a training function may construct and fit (XGBoost, scikit-learn, Spark ML...)
+ESTIMATOR_LIBS = ("sklearn.", "xgboost.", "lightgbm.", "catboost.", "pyspark.ml.")
+# KFP runs a component's Python function locally with `component.python_func(...)`
+COMPONENT_CALLS = frozenset({"python_func", "execute", "pipeline_func"})
+DOTTED_TARGET = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
 # (pattern on the test's name and callees, what it exercises)
 EXERCISES = (
     (re.compile(r"(?i)shape|dim|size"), "output shapes"),
@@ -58,7 +70,7 @@ def model_code(facts: Facts) -> dict[str, list[str]]:
         tokens = ("Module", "Model", "Layer", "def build_", "def make_", "def create_", "def get_")
         for path, pf in f.python_files(mentions=tokens, tests=False):
             names = _model_names(pf)
-            if not names and MODEL_FILE.search(path):
+            if not names and MODEL_FILE.search(path) and pf.imports_module(*ML_LIBS):
                 names = [fn.name for fn in pf.functions if "." not in fn.qualname]
                 names += [c.qualname for c in pf.classes if "." not in c.qualname]
             if names:
@@ -66,9 +78,15 @@ def model_code(facts: Facts) -> dict[str, list[str]]:
         for path in f.repo.with_suffix(".py"):  # model(s).py files that mention none of tokens
             if path not in out and MODEL_FILE.search(path) and not is_test_path(path):
                 pf = f.python(path)
-                names = [fn.name for fn in pf.functions if "." not in fn.qualname] if pf else []
+                ml = pf is not None and pf.imports_module(*ML_LIBS)
+                names = [fn.name for fn in pf.functions if "." not in fn.qualname] if ml else []
                 if names:
                     out[path] = sorted(names)
+        for entry in training_entry_points(f):  # training functions that build and fit
+            pf = f.python(entry.path) if entry.path.endswith(".py") else None
+            names = _estimator_trainers(pf) if pf else []
+            if names:
+                out[entry.path] = sorted(set(out.get(entry.path, [])) | set(names))
         return out
 
     return facts.memo("infra.model_code", compute)
@@ -90,8 +108,76 @@ def _model_names(pf: PythonFacts) -> list[str]:
     return names
 
 
-def _gpu_only(marker: str, condition: str | None) -> bool:
-    return marker == "skipif" and bool(GPU_CONDITION.search(condition or ""))
+def _estimator_trainers(pf: PythonFacts) -> list[str]:
+    """Top-level functions that construct an estimator (XGBoost, scikit-learn, LightGBM,
+    CatBoost, Spark ML) and call `.fit` on it: the model spec of a training function."""
+    out = []
+    for fn in pf.functions:
+        if "." in fn.qualname:
+            continue
+        inner = [c for c in pf.calls if c.scope == fn.qualname]
+        builds = any(c.qualified.startswith(ESTIMATOR_LIBS) and c.attr[:1].isupper() for c in inner)
+        if builds and any(c.attr == "fit" for c in inner):
+            out.append(fn.name)
+    return out
+
+
+def _hydra_targets(facts: Facts, pf: PythonFacts, fn: Function) -> set[tuple[str, str]]:
+    """(file, name) a test builds through Hydra: `instantiate({"_target_": "pkg.mod.Name"})`."""
+    scoped = [c for c in pf.calls if c.scope == fn.qualname or c.scope.startswith(fn.qualname)]
+    if not any(c.attr == "instantiate" for c in scoped):
+        return set()
+    index = module_index(facts)
+    out = set()
+    for text, line in pf.strings:
+        if fn.line <= line <= fn.end_line and DOTTED_TARGET.match(text):
+            module, _, name = text.rpartition(".")
+            target = index.find(module)
+            if target:
+                out.add((target, name))
+    return out
+
+
+def _tests_calling(
+    facts: Facts, target: str, names: list[str], models: dict[str, list[str]]
+) -> list[tuple[str, Function]]:
+    """Live tests that call model code of `target`: its model names, or any function the test
+    file imports from it by name; `component.python_func(...)` (KFP) counts as a call to the
+    component; a Hydra `_target_` naming a class of `target` counts too."""
+    out = []
+    index = module_index(facts)
+    for path, pf in tests_importing(facts, [target]):
+        wanted = set(names)
+        for imp in pf.imports:
+            if imp.name and target in index.resolve(path, imp):
+                wanted.add(imp.alias)
+        for fn in live_tests(pf):
+            scoped = [c for c in pf.calls if c.scope.startswith(fn.qualname)]
+            if any(_calls(c.name, wanted) for c in scoped) or _fixture_calls(pf, fn, wanted):
+                out.append((path, fn))
+    for path, pf in facts.python_files(mentions=("_target_",), tests=True):
+        for fn in live_tests(pf):
+            hits = _hydra_targets(facts, pf, fn)
+            calls = any(t == target and name in models[target] for t, name in hits)
+            if calls and (path, fn) not in out:
+                out.append((path, fn))
+    return sorted(out, key=lambda pair: (pair[0], pair[1].line))
+
+
+def _calls(name: str, wanted: set[str]) -> bool:
+    parts = name.split(".")
+    if parts[-1] in wanted or parts[0] in wanted:
+        return True
+    return len(parts) >= 2 and parts[-1] in COMPONENT_CALLS and parts[-2] in wanted
+
+
+def _fixture_calls(pf: PythonFacts, fn: Function, wanted: set[str]) -> bool:
+    # a test may reach the code through a fixture defined in the same file
+    return any(
+        other.name in fn.params
+        and any(_calls(c.name, wanted) for c in pf.calls if c.scope.startswith(other.qualname))
+        for other in pf.functions
+    )
 
 
 def exercises(pf: PythonFacts, fn: Function) -> list[str]:
@@ -126,7 +212,7 @@ def model_unit_tests(facts: Facts) -> Iterator[Evidence | Hint]:
         return
     credited: set[tuple[str, str]] = set()
     for target, names in sorted(models.items()):
-        for path, fn in tests_calling(facts, target, names):
+        for path, fn in _tests_calling(facts, target, names, models):
             if (path, fn.qualname) in credited:
                 continue
             credited.add((path, fn.qualname))
@@ -135,12 +221,12 @@ def model_unit_tests(facts: Facts) -> Iterator[Evidence | Hint]:
             detail = f"tests {target} ({', '.join(names[:3])})"
             if what:
                 detail += f": {', '.join(what)}"
-            gpu = next((m for m in fn.markers if _gpu_only(m.name, m.condition)), None)
+            gpu = gpu_only(pf, fn) if pf else None
             ev = test_evidence("infra-2", path, fn, detail)
             if gpu is not None:
                 ev = Evidence(
                     "infra-2",
-                    f"{detail} (skipped without a GPU: skipif({gpu.condition}); CI runners are "
+                    f"{detail} (skipped without a GPU: {gpu}; CI runners are "
                     "CPU-only, so manual only)",
                     path,
                     fn.line,
@@ -152,7 +238,7 @@ def model_unit_tests(facts: Facts) -> Iterator[Evidence | Hint]:
     if not credited:
         listed = ", ".join(sorted(models)[:4])
         yield Hint("infra-2", f"model code in {listed} has no live unit test that calls it")
-    for path, pf in facts.python_files(tests=True):
+    for path, pf in facts.python_files(mentions=("skip", "xfail", "expectedFailure"), tests=True):
         dead = [f for f in pf.tests() if always_skipped(f, pf)]
         if dead and any(t in models for t in imported_files(facts, path, pf)):
             names = ", ".join(f.qualname for f in dead[:3])

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from ml_readiness.checks.infra._shared import training_entry_points
+from ml_readiness.checks.infra._shared import gpu_only, training_entry_points
 
+from ml_readiness.automation import Root
 from ml_readiness.checklib import always_skipped
 from ml_readiness.evidence import Evidence, Hint
 from ml_readiness.facts import Facts, is_test_path
@@ -46,6 +47,10 @@ SUBPROCESS = (
     "os.system",
 )
 E2E_SCRIPT = re.compile(r"(?i)(smoke|e2e|end[-_]to[-_]end|integration)[^/]*\.(sh|bash|py)$")
+# KFP runs a component's Python function locally with `component.python_func(...)`
+COMPONENT_CALLS = frozenset({"python_func", "execute", "pipeline_func"})
+PATCHES = frozenset({"setattr", "patch", "object"})
+_TRAINER = re.compile(r"(?i)(^|_)(train|fit)(_|$)|^(train|fit)")
 
 
 def _flat(values: Iterable[object]) -> Iterator[object]:
@@ -86,6 +91,29 @@ def _entry_functions(facts: Facts) -> dict[str, set[str]]:
     return out
 
 
+def _calls_entry(call: Call, names: set[str]) -> bool:
+    parts = call.name.split(".")
+    if parts[-1] in names:
+        return True
+    return len(parts) >= 2 and parts[-1] in COMPONENT_CALLS and parts[-2] in names
+
+
+def _mocked_trainer(pf: PythonFacts, fn: Function) -> str | None:
+    """The training function a test replaces with a fake (`monkeypatch.setattr(mod,
+    "train_model", fake)`, `mock.patch("pkg.train.fit")`), or None: nothing is trained then."""
+    for c in pf.calls:
+        if c.scope != fn.qualname and not c.scope.startswith(fn.qualname + "."):
+            continue
+        if c.attr not in PATCHES or not re.search(r"(?i)monkeypatch|mock|patch|mocker", c.name):
+            continue
+        for value in list(c.args[:2]) + [v for k, v in c.kwargs if k in ("target", "attribute")]:
+            if isinstance(value, str) and not value.startswith("$"):
+                last = value.rsplit(".", 1)[-1]
+                if _TRAINER.search(last):
+                    return last
+    return None
+
+
 def _runs_pipeline(
     facts: Facts, path: str, pf: PythonFacts, fn: Function, entries: dict[str, set[str]]
 ) -> str | None:
@@ -94,7 +122,7 @@ def _runs_pipeline(
     imported = set(imported_files(facts, path, pf))
     for target, names in sorted(entries.items()):
         if target in imported:
-            hit = next((c for c in calls if c.attr in names), None)
+            hit = next((c for c in calls if _calls_entry(c, names)), None)
             if hit:
                 return f"calls the training entry point `{hit.name}()` of {target}"
     for c in calls:
@@ -129,8 +157,9 @@ def pipeline_integration_test(facts: Facts) -> Iterator[Evidence | Hint]:
                     continue
                 runs_tests = re.search(r"\b(pytest|unittest|tox|nox)\b", line)
                 if DVC_REPRO.search(line) or (CI_PIPELINE.search(line) and not runs_tests):
-                    found = True
-                    yield _root_evidence(root, line)
+                    evidence = _root_evidence(root, line)
+                    found = found or isinstance(evidence, Evidence)
+                    yield evidence
                     break
     entries = _entry_functions(facts)
     tokens = ("train", "kedro", "main", "run")
@@ -142,9 +171,22 @@ def pipeline_integration_test(facts: Facts) -> Iterator[Evidence | Hint]:
             if always_skipped(fn, pf):
                 yield Hint("infra-3", f"{path}::{fn.qualname} {how} but is always skipped")
                 continue
+            mocked = _mocked_trainer(pf, fn)
+            if mocked:
+                yield Hint(
+                    "infra-3",
+                    f"{path}::{fn.qualname} {how} but replaces `{mocked}` with a fake, so "
+                    "nothing is trained; not credited",
+                )
+                continue
             small = _small_data(_scoped(pf, fn), fn)
             detail = f"smoke test {how}" + (f" on small data ({small})" if small else "")
             found = True
+            gpu = gpu_only(pf, fn)
+            if gpu:
+                detail += f" (runs only with a GPU: {gpu}; CI runners are CPU-only)"
+                yield Evidence("infra-3", detail, path, fn.line, "test", "manual", fn.qualname)
+                continue
             yield Evidence("infra-3", detail, path, fn.line, "test", symbol=fn.qualname)
     for path in facts.repo.files:
         if path.startswith("../") or is_test_path(path) or not E2E_SCRIPT.search(path):
@@ -163,19 +205,17 @@ def pipeline_integration_test(facts: Facts) -> Iterator[Evidence | Hint]:
         )
 
 
-def _root_evidence(root: object, line: str) -> Evidence:
-    trigger = getattr(root, "trigger", "manual")
-    automated = trigger in ("change", "schedule", "pipeline")
+def _root_evidence(root: Root, line: str) -> Evidence | Hint:
+    """A CI job running the pipeline: root evidence (graded by the root's trigger). A scheduled
+    run without a small-data marker is the production retrain, not a test: a Hint."""
     small = SMALL.search(line)
-    detail = f"{getattr(root, 'id', 'CI job')} runs `{line[:120]}` ({trigger})"
+    detail = f"{root.id} runs `{line[:120]}` ({root.trigger})"
+    if root.trigger == "schedule" and not small:
+        return Hint(
+            "infra-3",
+            f"{detail}: a scheduled production run on full data, not an integration test on "
+            "small data; not credited",
+        )
     if small:
         detail += " on small data"
-    return Evidence(
-        "infra-3",
-        detail,
-        getattr(root, "path", ""),
-        getattr(root, "line", None),
-        "config",
-        "automated" if automated else "manual",
-        enforced=automated,
-    )
+    return Evidence("infra-3", detail, root.path, root.line, "config", "automated", root.id)

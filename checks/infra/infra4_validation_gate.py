@@ -2,18 +2,40 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterator
 
-from ml_readiness.checks.infra._shared import is_metric_text, metric_guards, scope_at
+from ml_readiness.checks.infra._gates import (
+    PROMOTE_CALL,
+    constants,
+    evaluation_context,
+    gate_comparison,
+    gates,
+    metric,
+    show,
+    threshold,
+)
+from ml_readiness.checks.infra._shared import (
+    function_node,
+    function_source,
+    gpu_only,
+    is_metric_text,
+    library_hint,
+    module_node,
+    scope_at,
+    training_entry_points,
+)
 
 from ml_readiness.checklib import call_evidence, find_calls, live_tests, test_evidence
 from ml_readiness.evidence import Evidence, Hint
 from ml_readiness.facts import Facts, is_test_path
-from ml_readiness.facts.python import PythonFacts
+from ml_readiness.facts.imports import module_index
+from ml_readiness.facts.python import Function, PythonFacts
 from ml_readiness.registry import check
 
-_ASSERT = re.compile(r"^\s*assert\s+(?P<cond>.+?(?:<=|>=|<|>).+?)\s*(?:,.*)?$")
+_CMP_LINE = re.compile(r"[^-=<>]\s*(?:<=?|>=?)\s*[^<>=]")
+KFP_CONDITIONS = ("kfp.dsl.Condition", "kfp.dsl.If", "kfp.v2.dsl.Condition", "kfp.dsl.Elif")
 UNITTEST_COMPARE = {
     "assertGreater": ">",
     "assertGreaterEqual": ">=",
@@ -49,24 +71,42 @@ def _threshold_text(value: object) -> str:
 def metric_gate_in_code(facts: Facts) -> Iterator[Evidence | Hint]:
     """An evaluation step that fails, or a promotion that happens only, on metric thresholds.
 
-    In non-test code: an `if` comparing a metric (auc, accuracy, f1, rmse, loss, score...)
-    whose body calls `sys.exit(1)`/raises (the job fails, so nothing is pushed), or whose body
-    registers/promotes the model (`register_model`, `transition_model_version_stage`,
-    `set_registered_model_alias`, `create_model_package`). The detail quotes the threshold.
+    In non-test code where a model is evaluated or promoted (training code, a pipeline step, an
+    evaluate/validate/gate/promote-named script or function, or a file such a script imports):
+    an `if` comparing a model-quality metric (auc, accuracy, f1, rmse, wmape, loss, score,
+    relative improvement...) with a real threshold: a named threshold or constant
+    (`MIN_AUC`, `wmape_threshold`, `champion_rmse`), a config value (`cfg.min_auc`) or a
+    literal other than 0/1 and tiny tolerances. The branch must stop the push: raise or
+    `sys.exit(1)`, register/promote only in the passing branch, append to a reasons list that
+    decides `approved = not reasons`, or return before the registration. Sanity checks such as
+    `if precision <= 0: raise` or `if len(metrics) > 0` are not gates. The detail quotes the
+    threshold.
     """
     found = False
     evaluated: list[str] = []
-    tokens = ("exit", "raise", "register", "transition", "alias", "promote", "deploy")
+    tokens = ("exit", "raise", "register", "transition", "alias", "promote", "deploy", "append")
     for path, pf in facts.python_files(mentions=tokens, tests=False):
-        for guard in metric_guards(facts, path, pf):
+        lines = facts.lines(path) if path.endswith(".py") else []
+        if not any(_CMP_LINE.search(line) and is_metric_text(line) for line in lines):
+            continue
+        tree = module_node(facts, path)
+        for gate in gates(facts, path, pf, tree) if tree else ():
+            where = evaluation_context(facts, path, gate.function)
+            if where is None:
+                continue
             found = True
-            cond = _resolve_names(guard.condition, pf)
-            if guard.action == "fails":
-                detail = f"evaluation fails the job when {cond}"
-            else:
-                detail = f"model is registered/promoted only when {cond}"
-            symbol = scope_at(pf, guard.action_line)
-            yield Evidence("infra-4", detail, path, guard.line, "code", symbol=symbol)
+            detail = {
+                "fails": f"evaluation fails the job when {gate.condition}",
+                "promotes": f"model is registered/promoted only when {gate.condition}",
+                "rejects": f"promotion is rejected when {gate.condition} (reasons decide approval)",
+                "skips": f"registration is skipped when {gate.condition}",
+            }[gate.action]
+            symbol = gate.function or scope_at(pf, gate.line)
+            yield Evidence("infra-4", detail, path, gate.line, "code", symbol=symbol)
+    for path, pf in facts.python_files(mentions=("Condition", "dsl.If"), tests=False):
+        for evidence in _kfp_condition_gates(facts, path, pf):
+            found = True
+            yield evidence
     for path, pf in facts.python_files(mentions=("metric", "score", "evaluate"), tests=False):
         if any(c.attr in ("log_metric", "log_metrics", "evaluate", "score") for c in pf.calls):
             evaluated.append(path)
@@ -79,31 +119,134 @@ def metric_gate_in_code(facts: Facts) -> Iterator[Evidence | Hint]:
 
 
 @check("infra-4")
-def metric_assertions_in_tests(facts: Facts) -> Iterator[Evidence]:
+def metric_assertions_in_tests(facts: Facts) -> Iterator[Evidence | Hint]:
     """Tests asserting that model metrics meet a threshold.
 
-    `assert accuracy >= 0.9` (or `assertGreater(auc, 0.8)`) inside a live test: when CI runs
-    the test, a weak model fails the build.
+    `assert accuracy >= 0.9` (or `assertGreater(auc, MIN_AUC)`) inside a live test: when CI
+    runs the test, a weak model fails the build. The threshold must be real: a literal other
+    than 0/1 and tiny tolerances, a named threshold or constant, a config value, or a
+    baseline/champion value. `accuracy > 0.0`, `0 <= auc <= 1`, one run compared with another
+    (`metric_1 < metric_2`) and formula checks (`abs(rmse(y, p) - 3.5) < 1e-9`) are not
+    quality gates. A test that runs only with a GPU earns manual at most. Without a training
+    entry point (an ML library's own test suite) nothing is credited.
     """
+    library: list[str] = []
+    trains = bool(training_entry_points(facts))
     for path, pf in facts.python_files(mentions=("assert",), tests=True):
-        lines = facts.lines(path)
+        consts = constants(pf)
         for fn in live_tests(pf):
-            cond = None
-            for number in range(fn.line, min(fn.end_line, len(lines)) + 1):
-                m = _ASSERT.match(lines[number - 1])
-                if m and is_metric_text(m.group("cond")):
-                    cond = m.group("cond")
-                    break
+            cond = _asserted_gate(facts, path, fn, consts)
             if cond is None:
-                for c in pf.calls:
-                    op = UNITTEST_COMPARE.get(c.attr)
-                    in_fn = c.scope == fn.qualname
-                    if op and in_fn and len(c.args) >= 2 and is_metric_text(str(c.args[0])):
-                        cond = f"{str(c.args[0]).lstrip('$')} {op} {c.args[1]}"
-                        break
+                continue
+            if not trains:
+                library.append(f"{path}:{fn.line} ({cond})")
+                continue
+            detail = f"test asserts {cond}"
+            gpu = gpu_only(pf, fn)
+            if gpu is not None:
+                detail += f" (runs only with a GPU: {gpu}; CI runners are CPU-only)"
+                yield Evidence("infra-4", detail, path, fn.line, "test", "manual", fn.qualname)
+                continue
+            yield test_evidence("infra-4", path, fn, detail)
+    if library:
+        yield library_hint("infra-4", "tests assert metric thresholds", library)
+
+
+def _asserted_gate(facts: Facts, path: str, fn: Function, consts: dict) -> str | None:
+    body = facts.lines(path)[fn.line - 1 : fn.end_line]
+    compares = any(_CMP_LINE.search(line) and is_metric_text(line) for line in body)
+    if not compares and not any(name in line for line in body for name in UNITTEST_COMPARE):
+        return None  # cheap filter before parsing the test
+    parsed = function_node(facts, path, fn)
+    if parsed is None:
+        return None
+    node, _ = parsed
+    source = function_source(facts, node)
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Assert):
+            cond = gate_comparison(sub.test, consts, source)
             if cond:
-                detail = f"test asserts {_resolve_names(cond, pf)}"
-                yield test_evidence("infra-4", path, fn, detail)
+                return cond
+        elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute):
+            op = UNITTEST_COMPARE.get(sub.func.attr)
+            if op and len(sub.args) >= 2 and metric(sub.args[0]):
+                bound = threshold(sub.args[1], consts, source)
+                if bound:
+                    return f"{show(sub.args[0], source)} {op} {bound}"
+    return None
+
+
+def _kfp_condition_gates(facts: Facts, path: str, pf: PythonFacts) -> Iterator[Evidence]:
+    """KFP: `with dsl.Condition(eval_task.outputs["passed"] == True): register(...)` where the
+    evaluation component compares a metric with a threshold parameter."""
+    for call in pf.calls_to(*KFP_CONDITIONS):
+        fn = pf.function(call.scope)
+        parsed = function_node(facts, path, fn) if fn else None
+        if parsed is None:
+            continue
+        node, offset = parsed
+        for block in ast.walk(node):
+            if not isinstance(block, ast.With) or block.lineno + offset != call.line:
+                continue
+            test = block.items[0].context_expr
+            body = [
+                ast.unparse(c.func).rsplit(".", 1)[-1]
+                for stmt in block.body
+                for c in ast.walk(stmt)
+                if isinstance(c, ast.Call)
+            ]
+            step = next((b for b in body if PROMOTE_CALL.match(b) or "upload" in b), None)
+            task = _task_of(test)
+            component = _component_of(node, task) if task else None
+            found = _component_gate(facts, path, pf, component) if component else None
+            if step and found:
+                cond, where = found
+                detail = f"pipeline runs `{step}` only when `{component}` passes: {cond} ({where})"
+                yield Evidence("infra-4", detail, path, call.line, "code", symbol=fn.qualname)
+
+
+def _task_of(test: ast.expr) -> str | None:
+    """`eval_step` in `eval_step.outputs["passed"] == True`."""
+    for sub in ast.walk(test):
+        output = isinstance(sub, ast.Attribute) and sub.attr in ("outputs", "output")
+        if output and isinstance(sub.value, ast.Name):
+            return sub.value.id
+    return None
+
+
+def _component_of(pipeline: ast.AST, task: str) -> str | None:
+    """The component called to make `task` (`eval_step = evaluate(...)` → `evaluate`)."""
+    for sub in ast.walk(pipeline):
+        made = isinstance(sub, ast.Assign) and isinstance(sub.value, ast.Call)
+        if made and any(isinstance(t, ast.Name) and t.id == task for t in sub.targets):
+            return ast.unparse(sub.value.func).rsplit(".", 1)[-1]
+    return None
+
+
+def _component_gate(facts: Facts, path: str, pf: PythonFacts, name: str) -> tuple[str, str] | None:
+    """(comparison, location) of a metric-vs-threshold comparison in component `name`."""
+    index = module_index(facts)
+    files = [(path, pf)]
+    for imp in pf.imports:
+        if imp.alias == name:
+            for target in index.resolve(path, imp):
+                other = facts.python(target)
+                if other is not None:
+                    files.append((target, other))
+    for where, other in files:
+        fn = next((f for f in other.functions if f.qualname == name), None)
+        parsed = function_node(facts, where, fn) if fn else None
+        if parsed is None:
+            continue
+        node, offset = parsed
+        consts = constants(other)
+        source = function_source(facts, node)
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Compare):
+                cond = gate_comparison(sub, consts, source)
+                if cond:
+                    return cond, f"{where}:{sub.lineno + offset}"
+    return None
 
 
 @check("infra-4")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ml_readiness.checks.infra._shared import gpu_only
+
 from ml_readiness.checklib import (
     call_evidence,
     doc_evidence,
@@ -15,7 +17,7 @@ from ml_readiness.checklib import (
 )
 from ml_readiness.evidence import Evidence, Hint
 from ml_readiness.facts import Facts, is_example_config
-from ml_readiness.facts.python import MAIN
+from ml_readiness.facts.python import MAIN, Function
 from ml_readiness.registry import check
 
 EXPLAINERS = {
@@ -44,22 +46,29 @@ SINGLE = re.compile(
 PREDICT_SCRIPT = re.compile(r"(?i)(^|/)(predict|infer|inference|debug|explain)[\w-]*\.py$")
 CLI_CALLS = ("argparse.ArgumentParser", "click.command", "typer.Typer", "fire.Fire")
 DEBUG_NOTEBOOK = re.compile(r"(?i)debug|explain|error[_-]?analysis|inspect|troubleshoot")
+# a debugging section must be about the model, not about installing or operating a cluster
+MODEL_TERMS = re.compile(
+    r"(?i)\b(model|predict\w*|inference|features?|examples?|inputs?|outputs?|shap|explain\w*"
+    r"|logits?|embeddings?|activations?|misclassif\w*)\b"
+)
+INFRA_DOCS = re.compile(r"(?i)(^|/)(k8s|kubernetes|terraform|infra|deploy\w*|helm|charts?|ops)/")
 
 
 @check("infra-5")
 def single_example_entry_points(facts: Facts) -> Iterator[Evidence]:
     """Single-example inference or debugging entry points, and tests that exercise them.
 
-    Functions named `predict_one`/`predict_single`/`explain*`/`debug*`; predict/infer/debug
+    Functions or methods (`Predictor.predict_one`) named `predict_one`/`predict_single`/
+    `explain*`/`debug*`; predict/infer/debug
     scripts with a command-line interface (argparse, click, typer, fire) that call the model.
     A test calling such a function makes the debugging path automated when CI runs it.
     """
     for path, pf in facts.python_files(mentions=("predict", "explain", "debug"), tests=False):
-        names = [f for f in pf.functions if "." not in f.qualname and SINGLE.match(f.name)]
+        names = [f for f in pf.functions if SINGLE.match(f.name) and _entry_level(f)]
         for fn in names:
             yield Evidence(
                 "infra-5",
-                f"single-example entry point `{fn.name}()`",
+                f"single-example entry point `{fn.qualname}()`",
                 path,
                 fn.line,
                 "code",
@@ -67,14 +76,13 @@ def single_example_entry_points(facts: Facts) -> Iterator[Evidence]:
             )
         if names:
             for tpath, tfn in tests_calling(facts, path, [f.name for f in names]):
-                yield Evidence(
-                    "infra-5",
-                    f"test runs `{names[0].name}()` on an example",
-                    tpath,
-                    tfn.line,
-                    "test",
-                    symbol=tfn.qualname,
-                )
+                detail = f"test runs `{names[0].name}()` on an example"
+                tpf = facts.python(tpath)
+                gpu = gpu_only(tpf, tfn) if tpf else None
+                if gpu:
+                    detail += f" (runs only with a GPU: {gpu}; CI runners are CPU-only)"
+                credit = "manual" if gpu else "automated"
+                yield Evidence("infra-5", detail, tpath, tfn.line, "test", credit, tfn.qualname)
         if PREDICT_SCRIPT.search(path) and pf.has_main:
             cli = pf.calls_to(*CLI_CALLS) or [c for c in pf.calls if c.attr == "add_argument"]
             predicts = [c for c in pf.calls if c.attr in ("predict", "predict_proba", "forward")]
@@ -87,6 +95,12 @@ def single_example_entry_points(facts: Facts) -> Iterator[Evidence]:
                     "code",
                     symbol=MAIN,
                 )
+
+
+def _entry_level(fn: Function) -> bool:
+    """A module-level function or a method of a module-level class (`Predictor.predict_one`),
+    not a helper nested inside another function."""
+    return "." not in fn.qualname or (fn.class_name is not None and fn.qualname.count(".") == 1)
 
 
 @check("infra-5")
@@ -116,11 +130,20 @@ def debugging_docs(facts: Facts) -> Iterator[Evidence | Hint]:
     """Debugging documentation and debugging notebooks with saved outputs.
 
     Markdown sections titled debugging/troubleshooting/explaining predictions with substance
-    (not a TODO), and notebooks named like debug/explain/error analysis whose cells have
-    outputs. Both are manual records.
+    (not a TODO) that talk about the model (model, prediction, inference, features, inputs,
+    outputs, SHAP...), outside infrastructure docs (`k8s/`, `terraform/`, `infra/`, `deploy/`,
+    `helm/`): a cluster-install troubleshooting section is not model debugging. Notebooks named
+    like debug/explain/error analysis whose cells have outputs. Both are manual records.
     """
     found = False
     for path, section in doc_sections(facts, r"debug|troubleshoot|explain(ing)? predictions"):
+        if INFRA_DOCS.search(path) or not MODEL_TERMS.search(section.body):
+            yield Hint(
+                "infra-5",
+                f"{path}:{section.line} '{section.title}' is about infrastructure, not about "
+                "debugging the model; not credited",
+            )
+            continue
         found = True
         yield doc_evidence("infra-5", path, section, f"debugging guide: {section.title}")
     for path in facts.repo.with_suffix(".ipynb"):

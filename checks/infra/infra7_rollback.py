@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from ml_readiness.checks.infra._shared import cfn_resources, line_of, manifest_documents
 
+from ml_readiness.automation import Root
 from ml_readiness.checklib import (
     call_evidence,
     doc_evidence,
@@ -36,6 +37,14 @@ ROLLBACK_ACTION = re.compile(
     r"|set_registered_model_alias|transition-model-version-stage|set-registered-model-alias"
     r"|update[-_]endpoint|kubectl\s+set\s+image|model[_-]?version|--version|alias|stage"
 )
+# commands in a CI job that move serving back to an earlier model or revision
+ROLLBACK_COMMAND = re.compile(
+    r"(?i)rollout\s+undo|helm\s+rollback|argo\s+rollouts\s+(undo|abort)|update-traffic"
+    r"|--to-revisions|lambda\s+update-alias|sagemaker\s+update-endpoint|az\s+\S+.*\btraffic\b"
+    r"|set[-_]registered[-_]model[-_]alias|transition[-_]model[-_]version[-_]stage"
+    r"|\broll[-_]?back(\.(sh|bash|py))?(\s|$)"
+)
+ROLLBACK_NAME = re.compile(r"(?i)roll[\s_-]?back")
 _VERSIONED = re.compile(
     r"(?i)models:/[^/]+/\d+|@sha256:|[/:@_-]v?\d+(\.\d+)*(/|$|\.|-)|/[0-9a-f]{12,40}(/|$)"
 )
@@ -90,7 +99,9 @@ def rollback_procedure(facts: Facts) -> Iterator[Evidence | Hint]:
 
     Scripts named `*rollback*` (shell or Python) that set a model version/alias/stage, run
     `kubectl rollout undo`, `helm rollback` or update the endpoint; CI jobs doing the same
-    (a scheduled job is a rollback drill: automated; a manually triggered one: manual);
+    (`gcloud run services update-traffic --to-revisions`, `aws lambda update-alias`, a registry
+    alias switch) or named for rollback (job id, workflow file or `name:`) — a scheduled job is
+    a rollback drill: automated; a manually triggered one: manual;
     Markdown sections titled "Rollback" with substance (manual).
     """
     found = False
@@ -102,6 +113,10 @@ def rollback_procedure(facts: Facts) -> Iterator[Evidence | Hint]:
         if not base.endswith((".sh", ".bash", ".py")) or path.startswith("../"):
             continue
         hits = [h for h in facts.grep(ROLLBACK_ACTION, [path]) if not h[2].startswith("#")]
+        pf = facts.python(path) if base.endswith(".py") else None
+        docs = [text for text, _ in pf.strings if "\n" in text] if pf else []
+        hits = [h for h in hits if not any(h[2].strip() in text for text in docs)]
+        hits.sort(key=lambda h: not ROLLBACK_COMMAND.search(h[2]))  # the real action first
         if not hits:
             yield Hint("infra-7", f"{path} is named for rollback but sets no version or alias")
             continue
@@ -119,25 +134,45 @@ def rollback_procedure(facts: Facts) -> Iterator[Evidence | Hint]:
             "automated" if drill else "manual",
         )
     for root in automation.roots:
-        text = "\n".join(str(c) for c in root.commands)
-        if "rollback" in text.lower() or re.search(r"rollout\s+undo|helm\s+rollback", text):
-            found = True
-            drill = root.trigger == "schedule"
-            what = "scheduled rollback drill" if drill else f"{root.trigger}-triggered rollback job"
-            yield Evidence(
-                "infra-7",
-                f"{what} {root.id}",
-                root.path,
-                root.line,
-                "config",
-                "automated" if drill else "manual",
-                enforced=drill,
-            )
+        how = _rollback_job(facts, root)
+        if how is None:
+            continue
+        found = True
+        drill = root.trigger == "schedule"
+        what = "scheduled rollback drill" if drill else f"{root.trigger}-triggered rollback job"
+        yield Evidence(
+            "infra-7",
+            f"{what} {root.id} ({how})",
+            root.path,
+            root.line,
+            "config",
+            "automated" if drill else "manual",
+            root.id,
+        )
     for path, section in doc_sections(facts, r"roll\s*-?\s*back"):
         found = True
         yield doc_evidence("infra-7", path, section, f"documented rollback: {section.title}")
     if not found:
         yield Hint("infra-7", "no rollback script, rollback job or documented rollback procedure")
+
+
+def _rollback_job(facts: Facts, root: Root) -> str | None:
+    """How a CI job rolls back, or None: a rollback command (`kubectl rollout undo`, `helm
+    rollback`, `gcloud run services update-traffic --to-revisions`, `aws lambda update-alias`,
+    a registry alias/stage switch), or a job named for rollback (root id, workflow file, or
+    workflow `name:`) that runs commands."""
+    lines = [ln.strip() for c in root.commands for ln in str(c).splitlines()]
+    lines = [ln for ln in lines if ln and not ln.startswith("#")]
+    hit = next((ln for ln in lines if ROLLBACK_COMMAND.search(ln)), None)
+    if hit:
+        return f"runs `{hit[:80]}`"
+    if not lines:
+        return None
+    doc = facts.yaml_doc(root.path) if root.path.endswith((".yml", ".yaml")) else None
+    title = doc.get("name") if isinstance(doc, dict) else None
+    names = [root.id.rsplit("#", 1)[-1], root.path.rsplit("/", 1)[-1], str(title or "")]
+    named = next((n for n in names if ROLLBACK_NAME.search(n)), None)
+    return f"named `{named}`" if named else None
 
 
 @check("infra-7")

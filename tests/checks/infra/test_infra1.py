@@ -10,15 +10,15 @@ TRAIN = """\
 import random
 
 import numpy as np
-import torch
+import xgboost as xgb
 from sklearn.model_selection import train_test_split
 
 SEED = 7
 
 
 def train(data):
-    random.seed(SEED)
-    np.random.seed(42)
+    np.random.seed(SEED)
+    xgb.XGBRegressor(random_state=42).fit(data)
     x_tr, x_te = train_test_split(data, random_state=0)
     return x_tr
 
@@ -45,14 +45,14 @@ def test_seeds_breakdown_lists_used_but_unseeded_libraries(tmp_path):
     out = run_check(root, "seeded-randomness")
     assert _ev(out) == [
         (
-            "seeds Python random: `random.seed` with seed SEED=7",
+            "seeds NumPy: `np.random.seed` with seed SEED=7",
             "src/train.py:11",
             "code",
             "manual",
             "train",
         ),
         (
-            "seeds NumPy: `np.random.seed` with seed 42",
+            "seeds XGBoost: `xgb.XGBRegressor(random_state=...)` with seed 42",
             "src/train.py:12",
             "code",
             "manual",
@@ -66,7 +66,123 @@ def test_seeds_breakdown_lists_used_but_unseeded_libraries(tmp_path):
             "train",
         ),
     ]
-    assert _hints(out) == ["training code uses but never seeds: PyTorch (src/train.py)"]
+    assert _hints(out) == ["training code uses but never seeds: Python random (src/train.py)"]
+
+
+def test_trap_partial_seeding_with_the_training_framework_unseeded(tmp_path):
+    # the research-prototype shape: a seeded split, but torch (which fits the model) unseeded
+    root = make_repo(
+        tmp_path,
+        {
+            "src/data.py": """\
+            from sklearn.model_selection import train_test_split
+
+            def split(df):
+                return train_test_split(df, random_state=0)
+            """,
+            "src/train.py": """\
+            import torch
+            from data import split
+
+            def main():
+                x_tr, x_te = split(None)
+                model = torch.nn.Linear(2, 2)
+                model.train()
+
+            if __name__ == "__main__":
+                main()
+            """,
+        },
+    )
+    out = run_check(root, "seeded-randomness")
+    assert _ev(out) == []
+    assert _hints(out) == [
+        "partial seeding, not credited: the training framework PyTorch (src/train.py) is never "
+        "seeded, so training is not repeatable; seeded only: src/data.py:4 "
+        "`train_test_split(random_state=...)`",
+        "training code uses but never seeds: PyTorch (src/train.py)",
+    ]
+
+
+def test_trap_library_code_without_training_entry_point_earns_nothing(tmp_path):
+    # pandera/nannyml shape: seeds inside library helpers, no training entry point at all
+    root = make_repo(
+        tmp_path,
+        {
+            "pkg/backends/base.py": """\
+            import numpy as np
+
+            def subsample(frame, random_state=None):
+                rng = np.random.default_rng(random_state)
+                return rng.choice(frame)
+            """,
+            "pkg/calibration.py": """\
+            from sklearn.model_selection import StratifiedShuffleSplit
+
+            def needs_calibration(y):
+                return StratifiedShuffleSplit(n_splits=3, random_state=42).split(y)
+            """,
+        },
+    )
+    out = run_check(root, "seeded-randomness")
+    assert _ev(out) == []
+    assert _hints(out) == [
+        "no training entry point found (train*.py, a __main__ block that fits, a train() "
+        "function, a notebook that fits), so no seed is credited: pkg/backends/base.py:4 "
+        "(np.random.default_rng), pkg/calibration.py:4 "
+        "(StratifiedShuffleSplit(random_state=...))",
+    ]
+
+
+def test_spark_seed_kwargs_and_config_lookups(tmp_path):
+    root = make_repo(
+        tmp_path,
+        {
+            "spark/config/spark_config.py": """\
+            ML_CONFIG = {"data_split": {"seed": 42}, "cross_validation": {"seed": 7}}
+            """,
+            "spark/jobs/ml_training.py": """\
+            from pyspark.ml.tuning import CrossValidator, ParamGridBuilder
+            from spark_config import ML_CONFIG
+
+            def split(df):
+                seed = ML_CONFIG["data_split"]["seed"]
+                return df.randomSplit([0.8, 0.2], seed=seed)
+
+            def fit(df, pipeline, evaluator):
+                cv = CrossValidator(
+                    estimator=pipeline,
+                    evaluator=evaluator,
+                    seed=ML_CONFIG["cross_validation"]["seed"],
+                )
+                return cv.fit(df)
+
+            def sample(df):
+                return df.sample(fraction=0.1, seed=None)
+
+            if __name__ == "__main__":
+                fit(split(None), None, None)
+            """,
+        },
+    )
+    out = run_check(root, "seeded-randomness")
+    assert _ev(out) == [
+        (
+            "seeds Spark: `df.randomSplit(seed=...)` with seed seed",
+            "spark/jobs/ml_training.py:6",
+            "code",
+            "manual",
+            "split",
+        ),
+        (
+            "seeds Spark: `CrossValidator(seed=...)` with seed "
+            'ML_CONFIG["cross_validation"]["seed"]=7',
+            "spark/jobs/ml_training.py:9",
+            "code",
+            "manual",
+            "fit",
+        ),
+    ]
 
 
 def test_lightning_seed_everything_covers_torch_numpy_random(tmp_path):

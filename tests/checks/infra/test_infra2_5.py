@@ -266,6 +266,7 @@ def test_metric_assertions_and_platform_gates(tmp_path):
     root = make_repo(
         tmp_path,
         {
+            "train.py": "def train(model, x):\n    return model.fit(x)\n",
             "tests/test_quality.py": """\
             import unittest
 
