@@ -242,8 +242,11 @@ def gpu_only_decorator(pf: PythonFacts, fn: Function) -> str | None:
         last = name.rsplit(".", 1)[-1]
         if last != "RunIf" and GPU_DECORATOR.search(last):
             return f"skipped on a CPU runner: @{last}"
+    owner = next((c for c in pf.classes if c.qualname == fn.class_name), None)
     for call in pf.calls:
-        if call.scope != fn.qualname or call.line >= fn.line:
+        on_test = call.scope == fn.qualname and call.line < fn.line
+        on_class = owner is not None and call.scope == owner.qualname and call.line < owner.line
+        if not (on_test or on_class):
             continue
         last = call.attr
         if not GPU_DECORATOR.search(last):

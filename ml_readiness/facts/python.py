@@ -424,6 +424,8 @@ class _Extractor:
         self.scope.append(node.name)
         qual = ".".join(self.scope)
         self.class_stack.append((qual, is_test_class))
+        for d in node.decorator_list:  # decorator calls (e.g. @RunIf(min_gpus=1)) in its scope
+            self.visit(d)
         for stmt in node.body:
             self.visit(stmt)
         self.class_stack.pop()

@@ -203,6 +203,11 @@ def test_gpu_helper_decorators_skip_on_cpu_runners(tmp_path):
 
             def test_cpu():
                 assert 1
+
+            @RunIf(min_gpus=2)
+            class TestOnGpu:
+                def test_in_class(self):
+                    assert 1
         """,
         },
     )
@@ -210,6 +215,7 @@ def test_gpu_helper_decorators_skip_on_cpu_runners(tmp_path):
     assert amap.execution_of("tests/test_m.py", "test_cpu") is not None
     assert amap.execution_of("tests/test_m.py", "test_needs_shell") is not None
     assert amap.execution_of("tests/test_m.py", "test_on_gpu") is None
+    assert amap.execution_of("tests/test_m.py", "TestOnGpu.test_in_class") is None
     assert (
         amap.why_not("tests/test_m.py", "test_on_gpu")
         == "tests/test_m.py::test_on_gpu is not run by .github/workflows/ci.yml#t: "
