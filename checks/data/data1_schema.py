@@ -22,11 +22,14 @@ def feature_schema(facts: Facts) -> Iterator[Evidence | Finding | Hint]:
     `gx/expectations/`, or built in code) reached by a checkpoint (0.x YAML, 1.x JSON; automated
     when CI runs it) or a validation call (`run_checkpoint`, checkpoint/validation-definition
     `.run()`, `validator.validate()`); pandera schemas/models with `.validate()` or
-    `@pa.check_types`; pydantic feature-row models validated in data-loading code; TFDV
+    `@pa.check_types`; pydantic feature-row models validated in data-loading code or taken as
+    a FastAPI request body (FastAPI validates every request against them); TFDV
     `validate_statistics`/`ExampleValidator`; JSON Schema record files used by `jsonschema`;
     Soda checks run by `soda scan`; dbt `schema.yml` tests run by `dbt test`/`dbt build`;
     Deepchecks `data_integrity()` suites that are run. A schema nothing validates against is a
-    "not validated against" finding and earns nothing.
+    "not validated against" finding and earns nothing. Schemas defined only in tests, docs,
+    examples or benchmarks describe fixture data, not the project's features, and are left out
+    (a test validating the project's own schema counts).
     """
     found = False
     for produced in (

@@ -55,6 +55,16 @@ REPORTING = (
 ABLATION = re.compile(
     r"ablation|drop_col|drop_feature|leave_one_(feature|out)|without_feature", re.I
 )
+IMPORTANCE_ATTRS = (
+    ("feature_importances_", "`feature_importances_`"),
+    ("featureImportances", "Spark ML `featureImportances`"),
+)
+IMPORTANCE_CALLS = (
+    ("xgboost", "get_score", "XGBoost booster `get_score()`"),
+    ("xgboost", "get_fscore", "XGBoost booster `get_fscore()`"),
+    ("lightgbm", "feature_importance", "LightGBM booster `feature_importance()`"),
+    ("catboost", "get_feature_importance", "CatBoost `get_feature_importance()`"),
+)
 REPORT_FILE = re.compile(
     r"(feature[_-]?importance|permutation[_-]?importance|shap|ablation)[^/]*\."
     r"(csv|json|md|html|png|svg|txt)$",
@@ -118,10 +128,30 @@ def _target(facts: Facts, path: str, call: Call) -> str:
     return m.group(1) if m else "\0"
 
 
+def _importance_reads(pf: PythonFacts) -> list[tuple[str, str]]:
+    """(grep pattern, label) of the model importance reads this file can make: scikit-learn
+    style `feature_importances_`, Spark ML `featureImportances`, and the native boosters'
+    calls (XGBoost `get_score`/`get_fscore`, LightGBM `feature_importance()`, CatBoost
+    `get_feature_importance()`), each only where the library is imported."""
+    out = []
+    for attr, label in IMPORTANCE_ATTRS:
+        if attr in pf.attributes:
+            out.append((rf"\.{attr}\b", label))
+    for lib, method, label in IMPORTANCE_CALLS:
+        if pf.imports_module(lib) and pf.method_calls(method):
+            out.append((rf"\.{method}\(", label))
+    return out
+
+
 def _feature_importances(facts: Facts, path: str, pf: PythonFacts) -> Iterator[Evidence]:
-    if "feature_importances_" not in pf.attributes:
-        return
-    for _p, number, text in facts.grep(r"\.feature_importances_\b", [path]):
+    for pattern, label in _importance_reads(pf):
+        yield from _reported(facts, path, pf, pattern, label)
+
+
+def _reported(
+    facts: Facts, path: str, pf: PythonFacts, pattern: str, label: str
+) -> Iterator[Evidence]:
+    for _p, number, text in facts.grep(pattern, [path]):
         if text.lstrip().lstrip('"').lstrip().startswith("#"):
             continue
         scope = scope_at(pf, number) or "<module>"
@@ -129,7 +159,7 @@ def _feature_importances(facts: Facts, path: str, pf: PythonFacts) -> Iterator[E
         if not any(c.attr in REPORTING for c in near):
             continue
         kind, credit = _kind(facts, path, number)
-        detail = "`feature_importances_` read and reported"
+        detail = f"{label} read and reported"
         if kind:
             detail += " (notebook with saved outputs)"
         yield Evidence(
@@ -162,7 +192,9 @@ def feature_importance(facts: Facts) -> Iterator[Evidence | Hint]:
     """Feature importance, ablation or selection analysis.
 
     Credits `permutation_importance` calls, SHAP explainers whose values are computed or
-    plotted, `feature_importances_` read and reported (printed, logged, saved or plotted),
+    plotted, model importances read and reported (printed, logged, saved or plotted):
+    `feature_importances_`, Spark ML `featureImportances`, XGBoost `get_score()`, LightGBM
+    `feature_importance()`, CatBoost `get_feature_importance()`;
     drop-column/ablation functions that retrain, and SelectKBest/RFE/SelectFromModel/
     SequentialFeatureSelector used in a fitted pipeline; notebooks with saved outputs and
     committed report files (feature_importance.csv, shap_summary.png, ...) are manual results.
@@ -172,7 +204,10 @@ def feature_importance(facts: Facts) -> Iterator[Evidence | Hint]:
     tokens = (
         "permutation_importance",
         "shap",
-        "feature_importances_",
+        "feature_importance",
+        "featureImportances",
+        "get_score",
+        "get_fscore",
         *SELECTORS,
         "ablation",
         "drop_col",

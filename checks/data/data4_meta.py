@@ -14,6 +14,7 @@ from ml_readiness.checklib import (
 )
 from ml_readiness.evidence import Evidence, Hint
 from ml_readiness.facts import Facts, is_test_path
+from ml_readiness.facts.python import EXPR, PythonFacts
 from ml_readiness.registry import check
 
 from ._shared import code_lines, function_text
@@ -25,6 +26,12 @@ LIST_NAME = re.compile(
     r"(_\w*)?$",
     re.I,
 )
+# The text a file must hold for LIST_NAME to match one of its assigned names (parse filter).
+LIST_NAME_TEXT = re.compile(
+    r"forbidden|deny|denied|blocked|blocklist|banned|protected|sensitive|excluded|allow|"
+    r"approved|whitelist|blacklist|pii|restricted",
+    re.I,
+)
 LIST_SUBJECT = re.compile(r"feature|column|col|source|attribute|field|input|pii|list", re.I)
 PROTECTED_VALUES = re.compile(
     r"""["'](race|ethnicity|gender|sex|religion|nationality|marital_status|disability|"""
@@ -34,20 +41,41 @@ PROTECTED_VALUES = re.compile(
 ENFORCE = re.compile(
     r"not\s+in\b|isdisjoint|\bintersection\b|&\s*set\(|set\([^)]*\)\s*&|issubset|<="
 )
+COLLECTION_CALLS = frozenset({"frozenset", "set", "tuple", "list", "sorted"})
 COLUMNS = re.compile(r"columns|features|feature_names|sources|\bcols\b")
 LICENCE_TITLE = (
     r"(data|dataset|source).*(licen[cs]e|terms)|licen[cs]e.*(data|source)|data card|datasheet"
 )
 
 
+def _entries(pf: PythonFacts, line: int, value: object) -> tuple | None:
+    """The literal entries of a list/tuple/set assignment, also when wrapped in a
+    `frozenset({...})` / `set([...])` / `tuple([...])` / `list(...)` / `sorted(...)` call
+    (PythonFacts keeps a call's value as EXPR, so its literal argument is read from the call
+    recorded on the assignment's line). None when the value is not such a literal."""
+    if isinstance(value, tuple):
+        return value
+    if value != EXPR:
+        return None
+    for call in pf.calls:
+        if call.line == line and call.name in COLLECTION_CALLS and len(call.args) == 1:
+            arg = call.args[0]
+            if isinstance(arg, tuple) and all(not isinstance(v, tuple) for v in arg):
+                return arg
+    return None
+
+
 def _lists(facts: Facts) -> dict[str, tuple[str, int, int]]:
     """Named allow/deny lists: name -> (path, line, entries)."""
     out: dict[str, tuple[str, int, int]] = {}
-    for path, pf in facts.python_files(tests=None):
+    for path, pf in facts.python_files(tests=None, pattern=LIST_NAME_TEXT):
         for a in pf.assigns:
             name = a.name.rsplit(".", 1)[-1]
-            if LIST_NAME.match(name) and LIST_SUBJECT.search(name) and isinstance(a.value, tuple):
-                out.setdefault(name, (path, a.line, len(a.value)))
+            if not (LIST_NAME.match(name) and LIST_SUBJECT.search(name)):
+                continue
+            entries = _entries(pf, a.line, a.value)
+            if entries is not None:
+                out.setdefault(name, (path, a.line, len(entries)))
     for path, doc in iter_yaml_files(facts, "*.yml", "*.yaml"):
         if isinstance(doc, dict):
             for key, value in doc.items():

@@ -14,14 +14,19 @@ from ._shared import calls_from, code_lines, command_sites, function_text
 
 ITEM = "data-5"
 HASHES = ("sha256", "sha1", "sha512", "md5", "blake2b", "blake2s", "sha3_256", "new")
-IDENTIFIER = re.compile(
-    r"""["'](\w*(email|e_mail|user_?id|customer_?id|client_?id|account_?id|phone|ssn|"""
-    r"""national_?id|patient_?id|name|address|ip_?address)\w*)["']""",
-    re.I,
-)
 MASKING_FUNCTION = re.compile(
-    r"(mask|anonymi[sz]e|pseudonymi[sz]e|redact|scrub|hash_(pii|id|email))", re.I
+    r"(mask|anonymi[sz]|pseudonymi[sz]|redact|scrub|hash_(pii|id|email))", re.I
 )
+# What makes a masking function privacy code: it names personal data (in its own name, or in
+# the column names its body or its callers use). A boolean `mask` over values is not one.
+PII_TERM = (
+    r"e_?mail|phone|mobile|ssn|social_security|national_?id|passport|pii|personal|"
+    r"(user|customer|client|account|patient|member|person)_?ids?|"
+    r"(first|last|full|given|family|sur|user|customer|patient|contact)_?names?|"
+    r"(postal_|home_|street_|mailing_)?address|ip_?addr\w*|date_of_birth|birth_?date|\bdob\b"
+)
+PII_NAME = re.compile(rf"({PII_TERM})", re.I)
+PII_COLUMN = re.compile(rf"""["'](\w*(?:{PII_TERM})\w*|name|ip|dob)["']""", re.I)
 DATA_IGNORE = re.compile(
     r"^/?(data|datasets?|raw|\S*\.(csv|parquet|tsv|jsonl|feather|h5|pkl))(/.*)?$"
 )
@@ -53,6 +58,16 @@ def presidio(facts: Facts) -> Iterator[Evidence]:
                 )
 
 
+def scrubbers(facts: Facts) -> Iterator[Evidence]:
+    """scrubadub PII removal called on the data path (a known anonymisation API)."""
+    for path, pf in facts.python_files(mentions=("scrubadub",), notebooks=True, tests=False):
+        for call in calls_from(pf, ("scrubadub",), ("clean",)) + [
+            c for c in pf.method_calls("clean") if "scrubber" in c.name.lower()
+        ]:
+            yield call_evidence(ITEM, path, call, f"scrubadub PII removal `{call.name}`")
+            break
+
+
 def hashing(facts: Facts) -> Iterator[Evidence]:
     """hashlib digests applied to identifier columns (pseudonymisation)."""
     for path, pf in facts.python_files(mentions=("hashlib",), tests=False):
@@ -64,14 +79,19 @@ def hashing(facts: Facts) -> Iterator[Evidence]:
                 text = function_text(facts, path, fn) + "\n" + "\n".join(users)
             else:
                 text = "\n".join(lines[max(0, call.line - 3) : call.line + 2])
-            cols = sorted({m.group(1) for m in IDENTIFIER.finditer(code_lines(text))})
+            cols = sorted({m.group(1) for m in PII_COLUMN.finditer(code_lines(text))})
             if cols:
                 detail = f"identifier columns {', '.join(cols)} hashed with `{call.name}`"
                 yield call_evidence(ITEM, path, call, detail)
 
 
-def masking(facts: Facts) -> Iterator[Evidence]:
-    """Masking/anonymisation functions defined and called from code."""
+def masking(facts: Facts) -> Iterator[Evidence | Hint]:
+    """Masking/anonymisation functions of personal data, defined and called from code.
+
+    The function must be about personal data: its name says so (`mask_email`,
+    `anonymise_user_ids`, `redact_pii`), or its body or a call site names identifier columns
+    (`"email"`, `"user_id"`, `"phone"` ...). A `mask` that only builds a boolean selection
+    (`_str_mask_predicate`, `attention_mask`) is not anonymisation."""
     defined = {}
     for path, pf in facts.python_files(
         mentions=("mask", "anonym", "pseudonym", "redact", "scrub"), tests=False
@@ -81,26 +101,53 @@ def masking(facts: Facts) -> Iterator[Evidence]:
                 defined[fn.name] = (path, fn)
     if not defined:
         return
-    called = set()
-    for _path, pf in facts.python_files(mentions=tuple(defined), notebooks=True):
-        called |= {c.attr for c in pf.calls if c.attr in defined} | {
-            c.args[0][1:].rsplit(".", 1)[-1]
-            for c in pf.calls
-            if c.attr in ("apply", "map")
-            and c.args
-            and isinstance(c.args[0], str)
-            and c.args[0].startswith("$")
-        }
-    for name in sorted(called & set(defined)):
+    sites: dict[str, list[str]] = {}
+    for path, pf in facts.python_files(mentions=tuple(defined), notebooks=True):
+        lines = [] if path.endswith(".ipynb") else facts.lines(path)
+        for c in pf.calls:
+            name = c.attr
+            if c.attr in ("apply", "map", "transform") and c.args:
+                arg = c.args[0]
+                if isinstance(arg, str) and arg.startswith("$"):
+                    name = arg[1:].rsplit(".", 1)[-1]
+            if name in defined:
+                text = lines[c.line - 1] if 0 < c.line <= len(lines) else ""
+                sites.setdefault(name, []).append(text)
+    refused = []
+    for name in sorted(sites):
         path, fn = defined[name]
+        why = _personal_data(name, function_text(facts, path, fn), sites[name])
+        if why is None:
+            refused.append(f"`{name}` ({path}:{fn.line})")
+            continue
         yield Evidence(
             ITEM,
-            f"masking/anonymisation function `{name}` used on the data path",
+            f"masking/anonymisation function `{name}` applied to {why} on the data path",
             path,
             fn.line,
             kind="code",
             symbol=fn.qualname,
         )
+    if refused:
+        more = f" (+{len(refused) - 3} more)" if len(refused) > 3 else ""
+        yield Hint(
+            ITEM,
+            f"{', '.join(refused[:3])}{more} mask values but name no personal data (no "
+            "identifier column such as email/user_id/phone); not credited as anonymisation",
+        )
+
+
+def _personal_data(name: str, body: str, call_lines: list[str]) -> str | None:
+    """What personal data a masking function handles (`identifier columns email`), or None."""
+    m = PII_NAME.search(name)
+    if m:
+        return f"personal data (`{m.group(1).lower()}`)"
+    cols = sorted(
+        {c.group(1) for c in PII_COLUMN.finditer(code_lines(body + "\n" + "\n".join(call_lines)))}
+    )
+    if cols:
+        return f"identifier columns {', '.join(cols[:4])}"
+    return None
 
 
 def data_out_of_git(facts: Facts) -> Iterator[Evidence | Hint]:
@@ -169,14 +216,16 @@ def privacy_controls(facts: Facts) -> Iterator[Evidence | Hint]:
 
     Credits PII detection/anonymisation code (presidio AnalyzerEngine/AnonymizerEngine calls,
     hashlib digests applied to identifier columns such as email/user_id, masking or
-    pseudonymisation functions that are called), data kept out of git (a .gitignore entry for
+    pseudonymisation functions of personal data that are called — named for it or handling
+    identifier columns, not boolean `mask` helpers —, scrubadub), data kept out of git (a
+    .gitignore entry for
     data AND a DVC remote or Git LFS), documented access/retention/privacy rules (Markdown
     sections with substance) and secret scanning (gitleaks/trufflehog/detect-secrets in
     pre-commit or a CI workflow). Committed personal data is checked by
     `committed-personal-data`, which caps the item at none.
     """
     found = False
-    for source in (presidio, hashing, masking, data_out_of_git, secret_scanning):
+    for source in (presidio, scrubbers, hashing, masking, data_out_of_git, secret_scanning):
         for produced in source(facts):
             found = found or isinstance(produced, Evidence)
             yield produced

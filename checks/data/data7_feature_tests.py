@@ -27,7 +27,35 @@ FEATURE_FUNCTION = re.compile(
     r"clean|engineer)(_|$)",
     re.I,
 )
-DATA_LIBS = ("pandas", "numpy", "sklearn", "polars", "torch", "tensorflow", "scipy")
+DATA_LIBS = (
+    "pandas",
+    "numpy",
+    "sklearn",
+    "polars",
+    "torch",
+    "tensorflow",
+    "scipy",
+    "pyspark",
+    "dask",
+)
+# Files named like feature code that are about something else: drift/importance monitoring,
+# feature flags, feature-store clients.
+NOT_FEATURE_FILE = re.compile(
+    r"^feature_(drift|importances?|flags?|toggles?|store\w*|monitor\w*|skew|stats?)\.py$"
+)
+NOT_FEATURE_FOLDER = re.compile(r"(^|/)(monitoring|monitor|drift|alerts?)/")
+# Functions named like features that load, store, show or monitor them instead of building them.
+NOT_FEATURE_FUNCTION = re.compile(
+    r"^_?(load|read|fetch|get|save|write|store|log|plot|show|print|evaluate|validate|check|"
+    r"monitor)_|drift|importance",
+    re.I,
+)
+# Transformer classes that are not feature code: a torch Dataset's per-item `transform` hook,
+# sequence wrappers, AST/mypy-plugin transformers.
+NOT_TRANSFORMER_BASES = re.compile(
+    r"(^|\.)(Dataset|IterableDataset|Sequence|Mapping|NodeTransformer|NodeVisitor|Plugin)$"
+)
+TRANSFORMER_BASES = re.compile(r"TransformerMixin$|BaseEstimator$|^pyspark\.ml\.\w*\.?Transformer$")
 TRANSFORMER_BUILDERS = ("ColumnTransformer", "make_column_transformer", "FunctionTransformer")
 PIPELINE_BUILDERS = ("Pipeline", "make_pipeline")
 TRANSFORM_METHODS = ("transform", "fit_transform")
@@ -42,24 +70,79 @@ FRAME_OPS = (
     "assign",
     "clip",
     "log1p",
+    "withColumn",
+    "withColumns",
+    "groupBy",
+    "agg",
+)
+# What a file's text must hold for `_why_feature` to find anything but its path (parse filter).
+FEATURE_TEXT = re.compile(
+    r"features?|featuri[sz]e|preprocess|transform|encode|impute|scale|normali[sz]e|clean|"
+    r"engineer",
+    re.I,
 )
 NON_FEATURE_DIRS = re.compile(r"(^|/)(docs?|examples?|benchmarks?|scripts|notebooks)/")
 
 
+def _named_like_features(path: str) -> bool:
+    base = path.rsplit("/", 1)[-1]
+    if NOT_FEATURE_FILE.match(base) or NOT_FEATURE_FOLDER.search(path):
+        return False
+    return bool(FEATURE_FILE.match(base) or FEATURE_FOLDER.search(path))
+
+
+def _transformer_classes(pf: PythonFacts) -> list[str]:
+    """Classes that transform feature columns: scikit-learn style transformers (a `fit` and a
+    `transform`, or a TransformerMixin/BaseEstimator/Spark Transformer base) that are not a
+    Dataset, sequence wrapper or syntax-tree transformer, and that are used to build a model
+    input (named feature columns in the class, or the class placed in a Pipeline)."""
+    out = []
+    for cls in pf.classes:
+        methods = {f.name for f in pf.functions if f.class_name == cls.qualname}
+        if not methods & set(TRANSFORM_METHODS):
+            continue
+        if any(NOT_TRANSFORMER_BASES.search(b) for b in cls.bases):
+            continue
+        sklearn_like = "fit" in methods or any(TRANSFORMER_BASES.search(b) for b in cls.bases)
+        if sklearn_like:
+            out.append(cls.qualname)
+    return out
+
+
+def _used_for_a_model(facts: Facts, path: str, name: str) -> bool:
+    """True when project code (not tests, docs or examples) builds a model input with class
+    `name`: it constructs it in a file that builds a Pipeline or fits something."""
+    short = name.rsplit(".", 1)[-1]
+    key = f"data7:used:{path}:{short}"
+
+    def used(f: Facts) -> bool:
+        for other, pf in f.python_files(mentions=(short,), tests=False, notebooks=True):
+            if other.startswith("../") or NON_FEATURE_DIRS.search(other):
+                continue
+            if not any(c.attr == short for c in pf.calls):
+                continue
+            if any(c.attr in (*PIPELINE_BUILDERS, *TRANSFORMER_BUILDERS) for c in pf.calls) or (
+                other != path and any(c.attr in ("fit", "fit_transform") for c in pf.calls)
+            ):
+                return True
+        return False
+
+    return facts.memo(key, used)
+
+
 def _why_feature(facts: Facts, path: str, pf: PythonFacts) -> str | None:
     """Why `path` is feature code (by name or by what it does), or None."""
-    base = path.rsplit("/", 1)[-1]
-    if FEATURE_FILE.match(base) or FEATURE_FOLDER.search(path):
+    if _named_like_features(path):
         return "named like feature code"
     if calls_from(pf, ("sklearn",), TRANSFORMER_BUILDERS):
         return "builds a ColumnTransformer"
-    transformers = [
-        f.class_name for f in pf.functions if f.class_name and f.name in TRANSFORM_METHODS
-    ]
+    transformers = [t for t in _transformer_classes(pf) if _used_for_a_model(facts, path, t)]
     if transformers:
         return f"defines transformer `{transformers[0]}`"
     for fn in pf.functions:
         if fn.class_name or not FEATURE_FUNCTION.search(fn.name):
+            continue
+        if NOT_FEATURE_FUNCTION.search(fn.name):
             continue
         inside = [c for c in pf.calls if c.scope.startswith(fn.qualname)]
         if any(c.qualified.split(".")[0] in DATA_LIBS for c in inside) or any(
@@ -74,8 +157,13 @@ def _why_feature(facts: Facts, path: str, pf: PythonFacts) -> str | None:
 def feature_modules(facts: Facts) -> dict[str, tuple[str, set[str]]]:
     """Feature/preprocessing modules: path -> (why, names they define)."""
     out = {}
-    for path, pf in facts.python_files(tests=False):
+    by_name = facts.python_files(tests=False, select=_named_like_features)
+    by_text = facts.python_files(tests=False, pattern=FEATURE_TEXT)
+    order = {p: i for i, p in enumerate(facts.repo.files)}
+    for path, pf in sorted(dict(by_name + by_text).items(), key=lambda item: order[item[0]]):
         if path.startswith("../") or is_example_config(path) or NON_FEATURE_DIRS.search(path):
+            continue
+        if NOT_FEATURE_FOLDER.search(path) or NOT_FEATURE_FILE.match(path.rsplit("/", 1)[-1]):
             continue
         names = defined_names(pf)
         if not names or path.rsplit("/", 1)[-1] in ("setup.py", "conftest.py", "noxfile.py"):
@@ -134,11 +222,12 @@ def feature_code_tests(facts: Facts) -> Iterator[Evidence | Hint]:
     """Feature and preprocessing code is unit tested.
 
     Finds feature modules by name (features.py, preprocessing.py, transforms.py,
-    feature_engineering/ ...) and by what they do (ColumnTransformer construction, classes with
-    transform/fit_transform, feature/preprocess/transform functions calling pandas, numpy or
-    scikit-learn). Credits each live test (asserting, not always skipped) that imports such a
-    module and calls into it; automated when CI collects it. Untested feature modules are
-    listed; a committed Cobertura coverage.xml adds their line coverage (manual).
+    feature_engineering/ ...; not monitoring code such as feature_drift.py) and by what they do
+    (ColumnTransformer construction, scikit-learn-style transformer classes that project code
+    uses to build a model input, feature/preprocess/transform functions calling pandas, numpy,
+    scikit-learn, PySpark ...). Credits each live test (asserting, not always skipped) that
+    imports such a module and calls into it; automated when CI collects it. Untested feature
+    modules are listed; a committed Cobertura coverage.xml adds their line coverage (manual).
     """
     modules = feature_modules(facts)
     if not modules:

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 from ml_readiness.checklib import call_evidence, kind_of
 from ml_readiness.evidence import Evidence, Finding, Hint
-from ml_readiness.facts import Facts, is_example_config
-from ml_readiness.facts.python import ClassDef, PythonFacts
+from ml_readiness.facts import Facts, is_example_config, is_test_path
+from ml_readiness.facts.python import Call, ClassDef, Function, PythonFacts
 
 from ._shared import (
     NUMERIC_ANNOTATION,
@@ -41,6 +41,8 @@ LOADING_CALLS = (
     "read_text",
 )
 LOADING_SCOPE = re.compile(r"load|read|ingest|valid|parse|clean|prepare|fetch", re.I)
+TOY_DIRS = re.compile(r"(^|/)(docs?|examples?|benchmarks?|asv_bench|tutorials?)/")
+ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "api_route"})
 
 
 def _class_bases(pf: PythonFacts, root: str, names: tuple[str, ...]) -> list[ClassDef]:
@@ -51,24 +53,57 @@ def _class_bases(pf: PythonFacts, root: str, names: tuple[str, ...]) -> list[Cla
     ]
 
 
-def pandera_evidence(facts: Facts) -> Iterator[Evidence | Finding]:
+def toy_schema_path(path: str) -> bool:
+    """Schemas defined here describe fixture or tutorial frames, not the project's features:
+    test files, docs, examples and benchmarks. (Validating the project's schema in a test is
+    fine; defining a schema in a test for toy data is not a feature schema.)"""
+    return is_test_path(path) or bool(TOY_DIRS.search(path))
+
+
+def _refers_to(pf: PythonFacts, path: str, call: Call, name: str, where: str) -> bool:
+    """True when `call` (a `.validate`) is made on the schema `name` defined in `where`: in the
+    same file, or through an import of that name (a bare `schema.validate` elsewhere is some
+    other object that happens to be called `schema`)."""
+    if path == where:
+        return True
+    head = call.name.split(".", 1)[0]
+    return any(i.alias in (name, head) for i in pf.imports)
+
+
+def pandera_evidence(facts: Facts) -> Iterator[Evidence | Finding | Hint]:
     """pandera DataFrameSchema / DataFrameModel validated with `.validate()` or check_types."""
     schemas: dict[str, tuple[str, int, list[str], str]] = {}  # name -> path, line, cols, kind
+    toys: list[str] = []
     files = facts.python_files(mentions=("pandera",), notebooks=True)
     for path, pf in files:
+        toy = toy_schema_path(path)
         for call in calls_from(pf, ("pandera",), ("DataFrameSchema",)):
+            if toy:
+                toys.append(f"{path}:{call.line}")
+                continue
             name = assigned_name(facts, path, call.line) or "DataFrameSchema"
             spec = call.args[0] if call.args else call.kw("columns")
             cols = [k for k, _ in spec if isinstance(k, str)] if isinstance(spec, tuple) else []
             schemas[name] = (path, call.line, cols, "pandera schema")
         for cls in _class_bases(pf, "pandera", ("DataFrameModel", "SchemaModel")):
+            if toy:
+                toys.append(f"{path}:{cls.line}")
+                continue
             cols = [n for n, _a, _l in class_fields(facts, path, cls)]
             schemas[cls.qualname] = (path, cls.line, cols, "pandera model")
+    if toys:
+        more = f" (+{len(toys) - 2} more)" if len(toys) > 2 else ""
+        yield Hint(
+            ITEM,
+            f"pandera schemas defined only in tests, docs, examples or benchmarks "
+            f"({', '.join(toys[:2])}{more}) describe fixture data, not the project's features; "
+            "not credited",
+        )
     validated: set[str] = set()
     for path, pf in facts.python_files(mentions=tuple(schemas) or ("\0",), notebooks=True):
         for call in pf.method_calls("validate"):
             name = receiver(call)
-            if name in schemas:
+            if name in schemas and _refers_to(pf, path, call, name, schemas[name][0]):
                 validated.add(name)
                 _p, _l, cols, kind = schemas[name]
                 detail = f"{kind} `{name}` covers {column_list(cols)}; validated by `{call.name}`"
@@ -78,11 +113,15 @@ def pandera_evidence(facts: Facts) -> Iterator[Evidence | Finding]:
             used = [d for d in fn.decorators if d.split(".")[0] == "pandera"]
             if not any(d.rsplit(".", 1)[-1] in PANDERA_DECORATORS for d in used):
                 continue
+            signature = _signature(facts, path, fn.line)
             models = [
                 n
                 for n in schemas
-                if re.search(rf"\b{re.escape(n)}\b", _signature(facts, path, fn.line))
+                if re.search(rf"\b{re.escape(n)}\b", signature)
+                and (schemas[n][0] == path or any(i.alias == n for i in pf.imports))
             ]
+            if not models and toy_schema_path(path):
+                continue  # a decorated test function over a schema of its own
             validated.update(models)
             covered = "; ".join(f"`{m}` covers {column_list(schemas[m][2])}" for m in models)
             detail = f"pandera `@{used[0].rsplit('.', 1)[-1]}` validates `{fn.name}` data" + (
@@ -109,6 +148,8 @@ def pydantic_evidence(facts: Facts) -> Iterator[Evidence | Finding]:
     """pydantic models of feature rows validated in data-loading code."""
     models: dict[str, tuple[str, int, list[str]]] = {}
     for path, pf in facts.python_files(mentions=("BaseModel",)):
+        if toy_schema_path(path):
+            continue
         for cls in _class_bases(pf, "pydantic", ("BaseModel",)):
             fields = class_fields(facts, path, cls)
             numeric = sum(1 for _n, ann, _l in fields if NUMERIC_ANNOTATION.match(ann))
@@ -118,6 +159,13 @@ def pydantic_evidence(facts: Facts) -> Iterator[Evidence | Finding]:
     if not models:
         return
     validated: set[str] = set()
+    for path, fn, name, route in fastapi_bodies(facts, models):
+        validated.add(name)
+        detail = (
+            f"pydantic request model `{name}` covers {column_list(models[name][2])}; "
+            f"FastAPI validates every request body of {route} against it"
+        )
+        yield Evidence(ITEM, detail, path, fn.line, kind=kind_of(path), symbol=fn.qualname)
     for path, pf in facts.python_files(mentions=tuple(models), notebooks=True):
         loads = {c.scope for c in pf.calls if c.attr in LOADING_CALLS}
         for call in pf.calls:
@@ -147,6 +195,55 @@ def pydantic_evidence(facts: Facts) -> Iterator[Evidence | Finding]:
                 path,
                 line,
             )
+
+
+def fastapi_bodies(
+    facts: Facts, models: dict[str, tuple[str, int, list[str]]]
+) -> Iterator[tuple[str, Function, str, str]]:
+    """(path, route function, model, `POST /predict`) for FastAPI routes (`@app.post(...)`,
+    `@router.get(...)`) that take a pydantic model as a parameter: FastAPI parses and validates
+    each request body against that model before the function runs."""
+    for path, pf in facts.python_files(mentions=("fastapi",)):
+        if toy_schema_path(path) or not pf.imports_module("fastapi"):
+            continue
+        lines = facts.lines(path)
+        for fn in pf.functions:
+            verbs = [d.rsplit(".", 1)[-1] for d in fn.decorators if "." in d]
+            verb = next((v for v in verbs if v in ROUTE_METHODS), None)
+            if verb is None:
+                continue
+            params = _params_text(lines, fn)
+            for name in models:
+                if re.search(rf":\s*(\w+\[)?(\w+\.)?{re.escape(name)}\b", params):
+                    url = next(
+                        (
+                            c.args[0]
+                            for c in pf.calls
+                            if c.line < fn.line
+                            and c.line >= fn.line - 3
+                            and c.attr == verb
+                            and c.args
+                            and isinstance(c.args[0], str)
+                            and not c.args[0].startswith("$")
+                        ),
+                        None,
+                    )
+                    route = f"`{verb.upper()} {url}`" if url else f"`{fn.name}`"
+                    yield path, fn, name, route
+                    break
+
+
+def _params_text(lines: list[str], fn: Function) -> str:
+    """The parameter list of a `def` (up to the closing `):` / `) ->`)."""
+    text = []
+    for number in range(fn.line, min(fn.end_line, fn.line + 15) + 1):
+        raw = lines[number - 1] if 0 < number <= len(lines) else ""
+        if not text and not re.match(r"\s*(async\s+)?def\b", raw):
+            continue  # decorator lines are part of the function's span
+        text.append(raw)
+        if re.search(r"\)\s*(->[^:]*)?:\s*(#.*)?$", raw):
+            break
+    return "\n".join(text)
 
 
 TFDV_VALIDATE = ("validate_statistics", "validate_examples_in_csv", "validate_examples_in_tfrecord")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ml_readiness.checks.model._shared import in_scope
 from ml_readiness.checks.model.codeowners import (
     CODEOWNERS_LOCATIONS,
     OwnerRule,
@@ -13,9 +14,12 @@ from ml_readiness.checks.model.codeowners import (
     parse_codeowners,
 )
 
-from ml_readiness.checklib import doc_sections, live_tests
+from ml_readiness.automation.pytest_fixtures import fixtures_of
+from ml_readiness.checklib import always_skipped, doc_sections
 from ml_readiness.evidence import Evidence
 from ml_readiness.facts import Facts, is_example_config, is_test_path
+from ml_readiness.facts.imports import module_index
+from ml_readiness.facts.python import Call, Function, PythonFacts
 
 MODEL_FILE_NAMES = frozenset({"model.py", "models.py", "train.py", "training.py", "network.py"})
 MODEL_DIRS = frozenset({"model", "models", "modeling", "modelling", "networks"})
@@ -54,6 +58,13 @@ HYDRA = (
     "hydra.initialize_config_module",
 )
 LISTING = frozenset({"glob", "rglob", "iglob", "iterdir", "listdir", "walk", "scandir"})
+INSTANTIATE = frozenset({"hydra.utils.instantiate", "hydra.utils.call"})
+MODEL_CONFIG = re.compile(r"[.$_](model|module|network|net|estimator|classifier|regressor)(\.|$)")
+MODEL_BUILDER = re.compile(
+    r"^(build|make|create|get|init|construct|setup)_?\w*(model|pipeline|estimator|net|network|"
+    r"classifier|regressor|module)s?$",
+    re.I,
+)
 
 
 def model_code_paths(facts: Facts) -> list[str]:
@@ -198,16 +209,110 @@ def documented_review(facts: Facts, item: str) -> list[Evidence]:
     return out[:2]
 
 
+def _fixture_hydra(facts: Facts, path: str, pf: PythonFacts, fn: Function) -> str | None:
+    """The fixture (`cfg_train`, in conftest.py) through which a test gets configs that a
+    fixture composes with Hydra, or None."""
+    for label in fixtures_of(facts, path, pf, fn):
+        where, _, qual = label.partition("::")
+        other = facts.python(where)
+        if other is None:
+            continue
+        if any(c.qualified in HYDRA for c in other.calls if in_scope(c, qual)):
+            return f"`{qual}` ({where})"
+    return None
+
+
+def _project_loader(
+    facts: Facts, path: str, pf: PythonFacts, calls: list[Call]
+) -> tuple[str, str] | None:
+    """(loader, file) when the test calls a function of a non-test module of the repository
+    that reads a config file (`load_params` calling `yaml.safe_load`)."""
+    index = module_index(facts)
+    for call in calls:
+        head = call.name.split(".", 1)[0]
+        for imp in pf.imports:
+            if imp.alias != head:
+                continue
+            for target in index.resolve(path, imp):
+                if is_test_path(target):
+                    continue
+                other = facts.python(target)
+                fn = other.function(call.attr) if other else None
+                if fn is not None and any(
+                    c.qualified in LOADERS for c in other.calls if in_scope(c, fn.qualname)
+                ):
+                    return call.attr, target
+    return None
+
+
+def _builds_model(calls: list[Call]) -> Call | None:
+    """A call that builds the model: a project builder (`build_model(params)`) or a Hydra
+    `instantiate` of a model/module/network config (not a datamodule or trainer)."""
+    for c in calls:
+        if MODEL_BUILDER.search(c.attr):
+            return c
+        arg = c.args[0] if c.args else None
+        if c.qualified in INSTANTIATE and isinstance(arg, str) and MODEL_CONFIG.search(arg):
+            return c
+    return None
+
+
+def _module_config(pf: PythonFacts) -> str | None:
+    """A test module that reads a config file at import time (`CONFIG = yaml.safe_load(...)`
+    with a config path among its strings)."""
+    loads = [c for c in pf.calls if c.scope == "<module>" and c.qualified in LOADERS]
+    if loads and any(re.search(r"conf|params|\.ya?ml$|\.json$", s) for s, _ in pf.strings):
+        return loads[0].name
+    return None
+
+
+def _multirun_all(pf: PythonFacts, fn: Function) -> str | None:
+    """`experiment=glob(*)` with `--multirun`/`-m` in a test: every experiment config run."""
+    inside = [s for s, line in pf.strings if fn.line <= line <= fn.end_line]
+    override = next((s for s in inside if re.search(r"^[\w./+]+=glob\(", s)), None)
+    multirun = any(s in ("--multirun", "-m") for s, _ in pf.strings)
+    return override if override and multirun else None
+
+
 def config_loading_tests(facts: Facts, item: str) -> list[Evidence]:
-    """Live tests that load every model config (a listing + a loader) or compose Hydra configs."""
+    """Live tests that check the model specs: load every model config (a listing + a loader),
+    compose Hydra configs (in the test or in a fixture it uses) and instantiate them, load the
+    specs through the project's own loader and build the model from them, or run every
+    experiment config (`--multirun experiment=glob(*)`)."""
     out = []
-    tokens = ("safe_load", "OmegaConf", "json.load", "compose", "initialize", "tomllib", "toml")
+    tokens = (
+        "safe_load",
+        "OmegaConf",
+        "json.load",
+        "compose",
+        "initialize",
+        "tomllib",
+        "toml",
+        "instantiate",
+        "params",
+        "config",
+        "glob(",
+    )
     for path, pf in facts.python_files(mentions=tokens, tests=True):
         mentions_config = any(
             re.search(r"conf|params\.ya?ml|\.ya?ml|\.json", s) for s, _ in pf.strings
         )
         module_listing = any(c.attr in LISTING for c in pf.calls if c.scope == "<module>")
-        for fn in live_tests(pf):
+        for fn in pf.tests():
+            if always_skipped(fn, pf):
+                continue
+            if fn.asserts == 0:
+                # a test that runs every experiment config fails when a run fails: no assert
+                # needed; anything else must assert
+                multirun = _multirun_all(pf, fn)
+                if multirun:
+                    what = f"runs every experiment config (`--multirun {multirun}`)"
+                    out.append(
+                        Evidence(
+                            item, f"test {what}", path, fn.line, "test", "automated", fn.qualname
+                        )
+                    )
+                continue
             calls = [
                 c
                 for c in pf.calls
@@ -218,10 +323,31 @@ def config_loading_tests(facts: Facts, item: str) -> list[Evidence]:
             listing = any(c.attr in LISTING for c in calls) or (
                 module_listing and fn.marker("parametrize") is not None
             )
+            built = _builds_model(calls)
+            fixture = _fixture_hydra(facts, path, pf, fn) if built and not hydra else None
+            loader = _project_loader(facts, path, pf, calls) if built and not hydra else None
+            at_import = _module_config(pf) if built and not (hydra or loader) else None
+            multirun = _multirun_all(pf, fn)
             if hydra:
                 what = f"composes Hydra configs (`{hydra[0].name}`)"
             elif loads and listing and mentions_config:
                 what = f"loads every model config file (`{loads[0].name}`)"
+            elif fixture and built:
+                what = (
+                    f"instantiates the Hydra configs composed by fixture {fixture} (`{built.name}`)"
+                )
+            elif loader and built:
+                what = (
+                    f"loads the model spec with the project's `{loader[0]}` ({loader[1]}) and "
+                    f"builds the model (`{built.name}`)"
+                )
+            elif at_import and built:
+                what = (
+                    f"builds the model (`{built.name}`) from the config file the module reads "
+                    f"(`{at_import}`)"
+                )
+            elif multirun:
+                what = f"runs every experiment config (`--multirun {multirun}`)"
             else:
                 continue
             out.append(

@@ -108,7 +108,8 @@ def online_logging(facts: Facts) -> list[Evidence]:
     """Business metrics logged inside serving request handlers."""
     out = []
     tokens = ("route", ".get(", ".post(", ".api", "serve.deployment", "kserve")
-    for path, pf in facts.python_files(mentions=tokens):
+    # a handler is decorated (`@`) or subclasses a KServe model: files without either can't hold one
+    for path, pf in facts.python_files(mentions=tokens, pattern=r"@|kserve|KFModel"):
         if is_test_path(path):
             continue
         handlers = _handlers(pf)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from ml_readiness.checks.model._shared import call_at
+from ml_readiness.checks.model._shared import call_at, evidence_at
 
 from ml_readiness.checklib import iter_yaml_files
 from ml_readiness.evidence import Evidence, Hint
-from ml_readiness.facts import Facts, is_example_config
+from ml_readiness.facts import Facts, is_example_config, is_test_path
+from ml_readiness.facts.imports import module_index
 from ml_readiness.facts.python import Call, PythonFacts
 from ml_readiness.registry import check
 
@@ -31,7 +33,11 @@ SEARCH_OBJECTS = {
     "keras_tuner.GridSearch": ("Keras Tuner grid search", "search"),
     "kerastuner.RandomSearch": ("Keras Tuner random search", "search"),
     "kerastuner.Hyperband": ("Keras Tuner Hyperband", "search"),
+    "pyspark.ml.tuning.CrossValidator": ("Spark ML CrossValidator grid search", "fit"),
+    "pyspark.ml.tuning.TrainValidationSplit": ("Spark ML TrainValidationSplit search", "fit"),
 }
+# Where a search object takes the estimator it tunes.
+ESTIMATOR_KWARGS = ("estimator", "hypermodel", "trainable")
 # calls that run a search by themselves
 SEARCH_RUNS = {
     "ray.tune.run": "Ray Tune run",
@@ -64,12 +70,65 @@ def _runs(pf: PythonFacts, call: Call, method: str) -> bool:
     return any(c.attr == method and c.line >= call.line for c in pf.calls)
 
 
+def _project_estimator(facts: Facts, path: str, pf: PythonFacts, call: Call) -> str | None:
+    """The project function that builds the estimator a search in a test tunes (`build_model`
+    in `GridSearchCV(build_model(params), grid)` or `model = build_model(); GridSearchCV(model,
+    ...)`), or None when the test tunes a class or toy estimator of its own.
+
+    Only functions count, defined in a non-test module of the repository: a library's tests
+    instantiate the library's estimator *classes* on toy data to check the search API."""
+    est = (
+        call.args[0]
+        if call.args
+        else next((call.kw(k) for k in ESTIMATOR_KWARGS if call.has_kw(k)), None)
+    )
+    calls = [c for c in pf.calls if c.scope == call.scope]
+    if isinstance(est, str) and est.startswith("$"):
+        name = est[1:]
+        lines = facts.lines(path) if not path.endswith(".ipynb") else []
+        bound = [
+            n
+            for n in range(1, call.line)
+            if n <= len(lines) and re.match(rf"\s*{re.escape(name)}\s*=", lines[n - 1])
+        ]
+        candidates = [c for c in calls if bound and c.line == bound[-1]]
+    else:
+        candidates = [c for c in calls if c.line == call.line and c is not call]
+    index = module_index(facts)
+    for c in candidates:
+        head = c.name.split(".", 1)[0]
+        if c.attr[:1].isupper():
+            continue  # a class: the library's estimator or a toy one
+        for imp in pf.imports:
+            if imp.alias != head:
+                continue
+            for target in index.resolve(path, imp):
+                if not is_test_path(target):
+                    return c.name
+    return None
+
+
 def code_searches(facts: Facts) -> Iterator[Evidence | Hint]:
     tokens = tuple({k.rsplit(".", 1)[-1] for k in (*SEARCH_OBJECTS, *SEARCH_RUNS)})
     for path, pf in facts.python_files(mentions=tokens, notebooks=True):
         for call in pf.calls_to(*SEARCH_OBJECTS):
             label, method = _label(call, SEARCH_OBJECTS)  # type: ignore[misc]
-            if _runs(pf, call, method):
+            if _runs(pf, call, method) and is_test_path(path):
+                builder = _project_estimator(facts, path, pf, call)
+                if builder is None:
+                    yield Hint(
+                        ITEM,
+                        f"{label} at {path}:{call.line} runs in a test on an estimator the test "
+                        "builds itself (checks the search API on toy data, not tuning the "
+                        "project's model); not credited",
+                    )
+                    continue
+                detail = (
+                    f"test runs {label} `{call.name}`{_grid_keys(call)} over the project's model "
+                    f"(`{builder}`) on test data"
+                )
+                yield evidence_at(facts, ITEM, path, call.line, call.scope, detail, "manual")
+            elif _runs(pf, call, method):
                 detail = f"{label} `{call.name}`{_grid_keys(call)} run with `.{method}`"
                 yield call_at(facts, ITEM, path, call, detail)
             else:
@@ -178,10 +237,14 @@ def hyperparameter_search(facts: Facts) -> Iterator[Evidence | Hint]:
     Looks for scikit-learn searches (GridSearchCV, RandomizedSearchCV, Halving*) that are
     fitted, Optuna studies that are optimised (`create_study` then `.optimize`), Ray Tune
     (`tune.run`, `Tuner(...).fit()`), hyperopt `fmin`, Keras Tuner searches that `.search`,
+    Spark ML `CrossValidator`/`TrainValidationSplit` that are fitted,
     W&B sweeps, and sweep configs (W&B sweep YAML, Hydra optuna/ax/nevergrad sweepers under
     `hydra: sweeper:` or `hydra/sweeper` overrides, Katib Experiments). An import, or a search
     object that is never run, earns nothing. Search code is automated when the pipeline or CI
-    executes it; a notebook with saved outputs is a manual result.
+    executes it; a notebook with saved outputs is a manual result. A search run inside a test
+    file counts only when it searches the model a project function builds
+    (`GridSearchCV(build_model(p), grid)`), and then as manual evidence; a test searching an
+    estimator class it instantiates itself checks the search API and earns nothing.
     """
     found = False
     for value in (*code_searches(facts), *optuna_studies(facts), *config_searches(facts)):

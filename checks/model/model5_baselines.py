@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ml_readiness.checks.model._compare import module_guards
 from ml_readiness.checks.model._shared import (
     AUTOMATIC_EVENTS,
     call_at,
@@ -26,13 +27,16 @@ from ml_readiness.checks.model._shared import (
 
 from ml_readiness.checklib import always_skipped
 from ml_readiness.evidence import Evidence, Hint
-from ml_readiness.facts import Facts
+from ml_readiness.facts import Facts, is_test_path
+from ml_readiness.facts.imports import module_index
 from ml_readiness.facts.python import MODULE, Call, PythonFacts
 from ml_readiness.registry import check
 
 ITEM = "model-5"
 DUMMY = ("sklearn.dummy.DummyClassifier", "sklearn.dummy.DummyRegressor")
 LINEAR = (
+    "pyspark.ml.regression.LinearRegression",
+    "pyspark.ml.classification.LogisticRegression",
     "sklearn.linear_model.LogisticRegression",
     "sklearn.linear_model.LinearRegression",
     "sklearn.linear_model.Ridge",
@@ -43,6 +47,38 @@ REFERENCE = r"baseline|dummy|champion|production|prod_|previous|incumbent|curren
 COMPARE_CODE = re.compile(rf"^\s*(assert|if)\b(?=.*(<=|>=|<|>))(?=.*({REFERENCE}))", re.I)
 COMPARE_LINE = re.compile(
     rf"(^|\")\s*(assert|if)\b(?=.*(<=|>=|<|>))(?=.*({REFERENCE}))", re.I | re.M
+)
+NAIVE_NAME = re.compile(
+    r"baseline|persistence|climatolog|naive|majority|seasonal|last_value|moving_average|"
+    r"random_guess",
+    re.I,
+)
+METRIC_ATTR = re.compile(
+    r"(^|_)(w?mape|smape|wape|mase|rmse|mse|mae|auc|f1|accuracy|r2|brier|log_?loss|error|"
+    r"skill)(_|$)",
+    re.I,
+)
+GENERIC_WORDS = frozenset(
+    {"train", "fit", "baseline", "model", "build", "make", "run", "op", "component", "get"}
+)
+REFERENCE_TOKENS = (
+    "baseline",
+    "Baseline",
+    "BASELINE",
+    "dummy",
+    "Dummy",
+    "champion",
+    "Champion",
+    "production",
+    "prod_",
+    "previous",
+    "incumbent",
+    "current_model",
+)
+METRIC_WORDS = re.compile(
+    r"auc|acc|f1|precision|recall|rmse|mse|mae|mape|loss|score|error|ndcg|r2|brier|"
+    r"log_?loss|perplexity|bleu|rouge|wer|iou",
+    re.I,
 )
 PROD_MODEL = re.compile(r"models:/.*(production|staging|@champion)|champion|production", re.I)
 LOADERS = frozenset(
@@ -117,8 +153,39 @@ def baseline_models(facts: Facts) -> Iterator[Evidence | Hint]:
 
 
 def comparisons(facts: Facts, skip: set[tuple[str, str]]) -> Iterator[Evidence]:
-    """Assertions or guarded raises comparing a metric with a baseline/champion metric."""
-    paths = [p for p, _ in facts.python_files(mentions=("assert", "raise"), notebooks=True)]
+    """A metric compared with a baseline/champion/production metric, from the syntax tree:
+    an `assert`, or an `if` that raises, exits, records a failure reason, sets a flag or
+    returns. The comparison's operands, or what they were computed from in the same function
+    (`relative_improvement = (champion_rmse - candidate_rmse) / champion_rmse`), must name a
+    reference and a metric. A comparison with a literal 0/None (`if champion_rmse <= 0: raise`)
+    is a sanity check on an input, not a comparison of models. Notebooks: line rules."""
+    files = facts.python_files(mentions=REFERENCE_TOKENS, notebooks=True)
+    for path, pf in files:
+        if not path.endswith(".py"):
+            continue
+        for guard in module_guards(facts, path).guards:
+            if guard.trivial or not guard.ordered or (path, guard.scope) in skip:
+                continue
+            words = guard.words()
+            if not (
+                re.search(REFERENCE, guard.words(thresholds=False), re.I)
+                and METRIC_WORDS.search(words)
+            ):
+                continue
+            fn = pf.function(guard.scope) if guard.scope != MODULE else None
+            if fn and fn.is_test and always_skipped(fn, pf):
+                continue
+            skip.add((path, guard.scope))
+            shown = f"assert {guard.text}" if guard.action == "assert" else f"if {guard.text}:"
+            yield evidence_at(
+                facts,
+                ITEM,
+                path,
+                guard.line,
+                guard.scope,
+                f"model metric compared with a reference: `{shown[:90]}`",
+            )
+    paths = [p for p, _ in files if p.endswith(".ipynb")]
     for path, line, _ in facts.grep(COMPARE_LINE, paths):
         text = code_text(facts, path, line)
         pf = facts.python(path)
@@ -139,6 +206,92 @@ def comparisons(facts: Facts, skip: set[tuple[str, str]]) -> Iterator[Evidence]:
         yield evidence_at(
             facts, ITEM, path, line, scope, f"model metric compared with a reference: `{cond}`"
         )
+
+
+def _metric_like(call: Call) -> bool:
+    return is_metric_call(call) or bool(METRIC_ATTR.search(call.attr))
+
+
+def _defined_functions(facts: Facts, path: str, pf: PythonFacts) -> dict[str, tuple[str, str]]:
+    """Function name -> (file, qualname) for this file's functions and the repo functions it
+    imports by name (`from .baselines import persistence_rmse`)."""
+    out = {f.name: (path, f.qualname) for f in pf.functions if "." not in f.qualname}
+    index = module_index(facts)
+    for imp in pf.imports:
+        if not imp.name:
+            continue
+        for target in index.resolve(path, imp):
+            other = facts.python(target)
+            if other and other.function(imp.name):
+                out[imp.alias] = (target, imp.name)
+    return out
+
+
+def naive_baselines(facts: Facts, skip: set[tuple[str, str]]) -> Iterator[Evidence]:
+    """Naive/heuristic baselines (persistence, climatology, seasonal naive, majority class...)
+    scored by a repository function and computed next to the model's own metric.
+
+    (a) A call to a repo function named like a naive baseline that yields a metric (its name
+    says so, `_persistence_rmse`, or it computes one) in a scope that also computes the model's
+    metric (`evaluator.evaluate`, `roc_auc_score` ...).
+    (b) A baseline model fitted in its own function (`train_prophet_baseline` calls `.fit`)
+    whose output an evaluation function takes (a parameter named after it,
+    `prophet_forecast`, or a call to it) and scores next to the model (two metric values)."""
+    tokens = ("baseline", "persistence", "climatolog", "naive", "majority", "seasonal")
+    files = [(p, pf) for p, pf in facts.python_files(mentions=tokens) if not is_test_path(p)]
+    fitted: dict[str, tuple[str, str]] = {}  # label -> (path, function)
+    for path, pf in files:
+        known = _defined_functions(facts, path, pf)
+        for call in pf.calls:
+            if not NAIVE_NAME.search(call.attr) or call.attr not in known:
+                continue
+            where, qual = known[call.attr]
+            other = facts.python(where)
+            yields_metric = METRIC_ATTR.search(call.attr) or (
+                other is not None and any(_metric_like(c) for c in scope_calls(other, qual))
+            )
+            if not yields_metric or (path, call.scope) in skip:
+                continue
+            model = [
+                c
+                for c in scope_calls(pf, call.scope)
+                if _metric_like(c) and not NAIVE_NAME.search(c.attr) and c.attr != call.attr
+            ]
+            if not model:
+                continue
+            skip.add((path, call.scope))
+            detail = (
+                f"naive baseline `{call.attr}` scored next to the model's `{model[0].attr}` "
+                f"in `{call.scope}`"
+            )
+            yield call_at(facts, ITEM, path, call, detail)
+        for fn in pf.functions:
+            if "." in fn.qualname or "baseline" not in fn.name.lower():
+                continue
+            if any(c.attr == "fit" for c in scope_calls(pf, fn.qualname)):
+                words = [w for w in fn.name.lower().split("_") if w and w not in GENERIC_WORDS]
+                fitted[words[0] if words else fn.name] = (path, fn.name)
+    for label, (bpath, bname) in sorted(fitted.items()):
+        for path, pf in facts.python_files(mentions=(label,)):
+            if is_test_path(path):
+                continue
+            for fn in pf.functions:
+                if fn.name == bname or (path, fn.qualname) in skip:
+                    continue
+                calls = scope_calls(pf, fn.qualname)
+                takes = any(label in p.lower() for p in fn.params) or any(
+                    c.attr == bname for c in calls
+                )
+                metrics = [c for c in calls if _metric_like(c)]
+                if not takes or len(metrics) < 2:
+                    continue
+                skip.add((path, fn.qualname))
+                detail = (
+                    f"baseline model `{bname}` ({bpath}) scored next to the model in "
+                    f"`{fn.qualname}` ({', '.join(sorted({c.attr for c in metrics})[:3])})"
+                )
+                yield evidence_at(facts, ITEM, path, fn.line, fn.qualname, detail)
+                break
 
 
 def production_comparisons(facts: Facts, skip: set[tuple[str, str]]) -> Iterator[Evidence]:
@@ -234,8 +387,13 @@ def baseline_comparison(facts: Facts) -> Iterator[Evidence | Hint]:
 
     Counts a DummyClassifier/DummyRegressor (or a linear/logistic model named as the baseline)
     that is fitted and whose metric is computed in the same function as the model's (in a
-    test or evaluation code, or a `cross_val_score` over both); an `assert`/guarded `raise`
-    comparing a metric with a baseline/champion/production metric; loading the production or
+    test or evaluation code, or a `cross_val_score` over both); a naive baseline (persistence,
+    climatology, seasonal naive, majority ...) scored by a repo function next to the model's
+    metric; a baseline model fitted in its own function (`train_prophet_baseline`) whose output
+    an evaluation function scores next to the model; an `assert` or guarded `if` (raise, exit,
+    failure reason, flag) comparing a metric with a baseline/champion/production metric,
+    directly or through values computed from it (not a sanity check against a literal 0);
+    loading the production or
     champion model and scoring it next to the candidate; `mlflow.evaluate(baseline_model=...)`;
     `dvc metrics diff` / `dvc exp diff` in CI (automated on push/PR/schedule) or in scripts.
     A baseline imported or instantiated but never fitted and compared earns nothing.
@@ -245,6 +403,7 @@ def baseline_comparison(facts: Facts) -> Iterator[Evidence | Hint]:
     for value in baseline_models(facts):
         (found if isinstance(value, Evidence) else hints).append(value)
     skip = {(e.path, e.symbol or MODULE) for e in found}
+    found += list(naive_baselines(facts, skip))
     found += list(comparisons(facts, skip))
     found += list(production_comparisons(facts, skip))
     found += list(dvc_diffs(facts))

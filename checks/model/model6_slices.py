@@ -11,13 +11,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ml_readiness.checks.model._compare import is_gate, module_guards, module_thresholds
 from ml_readiness.checks.model._shared import (
     call_at,
+    evidence_at,
     is_metric_call,
     scope_calls,
     thresholds_in,
+    without_strings,
 )
-from ml_readiness.checks.model._slices import SLICE_WORDS, slice_metric_files
+from ml_readiness.checks.model._slices import METRIC_KEYS, SLICE_WORDS, slice_metric_files
 
 from ml_readiness.checklib import live_tests
 from ml_readiness.evidence import Evidence, Hint
@@ -26,6 +29,12 @@ from ml_readiness.facts.python import Call, PythonFacts
 from ml_readiness.registry import check
 
 ITEM = "model-6"
+AGG_METRIC = re.compile(
+    r"(^|_)(rmse|mse|mae|mape|auc|roc_auc|pr_auc|accuracy|acc|f1|precision|recall|brier|"
+    r"log_?loss|r2)(_|$)",
+    re.I,
+)
+SEGMENT_LOOP = re.compile(r"segment|slice|cohort|subgroup", re.I)
 DEEPCHECKS = ("SegmentPerformance", "WeakSegmentsPerformance")
 TFMA_THRESHOLDS = ("MetricThreshold", "GenericValueThreshold", "GenericChangeThreshold")
 
@@ -33,12 +42,92 @@ TFMA_THRESHOLDS = ("MetricThreshold", "GenericValueThreshold", "GenericChangeThr
 def _with_thresholds(
     facts: Facts, path: str, pf: PythonFacts, call: Call, detail: str, extra: bool = False
 ) -> Evidence:
-    """Evidence at `call`: automated-capable only when thresholds are checked in its scope."""
-    found = thresholds_in(facts, path, pf, call.scope)
+    """Evidence at `call`: automated-capable only when thresholds are checked in its scope,
+    or per slice by a gate elsewhere in the same module (`gate_failures` comparing every
+    slice's AUC with `thresholds["min_slice_auc"]`, which `main` turns into an exit)."""
+    found = thresholds_in(facts, path, pf, call.scope) or [
+        (line, cond) for line, cond, _s in module_thresholds(facts, path, SLICE_WORDS, METRIC_KEYS)
+    ]
     if found or extra:
         shown = "; ".join(cond for _, cond in found[:2]) or "TFMA metric thresholds"
         return call_at(facts, ITEM, path, call, f"{detail}; thresholds: {shown}")
     return call_at(facts, ITEM, path, call, f"{detail}; no thresholds", credit="manual")
+
+
+def _group_span(facts: Facts, path: str, line: int) -> tuple[int, int]:
+    """Lines where per-group work of the groupby on `line` happens: its whole statement
+    (brackets balanced), plus the indented body when the statement is a `for` loop over it.
+    Notebooks: the line itself."""
+    if path.endswith(".ipynb"):
+        return line, line
+    lines = facts.lines(path)
+    if not 0 < line <= len(lines):
+        return line, line
+    depth, end = 0, line
+    for number in range(line, min(len(lines), line + 40) + 1):
+        text = without_strings(lines[number - 1].split("#", 1)[0])
+        depth += text.count("(") + text.count("[") + text.count("{")
+        depth -= text.count(")") + text.count("]") + text.count("}")
+        end = number
+        if depth <= 0:
+            break
+    head = lines[line - 1]
+    if not re.match(r"\s*(async\s+)?for\b", head):
+        return line, end
+    indent = len(head) - len(head.lstrip())
+    for number in range(end + 1, len(lines) + 1):
+        text = lines[number - 1]
+        if text.strip() and len(text) - len(text.lstrip()) <= indent:
+            break
+        end = number
+    return line, end
+
+
+def _slice_metric(call: Call) -> bool:
+    """A quality metric computed per group: sklearn/torchmetrics metrics, `*_score`/`*_error`
+    functions, or `.score`/`.evaluate` of an estimator or evaluator. A project function that
+    happens to be called `score` (scoring predictions) is not a metric."""
+    if call.attr in ("score", "evaluate"):
+        head = call.name.rsplit(".", 1)[0] if "." in call.name else ""
+        return bool(re.search(r"model|estimator|clf|classifier|regressor|evaluator|pipe", head))
+    return is_metric_call(call)
+
+
+def _metric_aliases(calls: list[Call]) -> list[str]:
+    """Metric columns named in a Spark aggregation: `.agg(F.sqrt(...).alias("rmse"))`."""
+    if not any(c.attr == "agg" for c in calls):
+        return []
+    names = [
+        c.args[0] for c in calls if c.attr == "alias" and c.args and isinstance(c.args[0], str)
+    ]
+    return [f"`{n}`" for n in dict.fromkeys(names) if AGG_METRIC.search(n)]
+
+
+def segment_gates(facts: Facts) -> Iterator[Evidence]:
+    """Thresholds checked per segment in a loop over segments: `for segment in
+    required_segments:` ... `if regression > maximum_segment_regression: reasons.append(...)`
+    where the compared value is a metric of that segment (`f"{segment}_rmse"`)."""
+    tokens = ("segment", "slice", "cohort", "subgroup")
+    for path, _pf in facts.python_files(mentions=tokens):
+        module = module_guards(facts, path)
+        for guard in module.guards:
+            if guard.trivial or not guard.ordered or not guard.threshold:
+                continue
+            loop = " ".join(sorted(guard.loop))
+            if not (SEGMENT_LOOP.search(loop) and METRIC_KEYS.search(guard.words())):
+                continue
+            if not is_gate(module, guard):
+                continue
+            over = next((w for w in sorted(guard.loop) if SEGMENT_LOOP.search(w)), "segments")
+            yield evidence_at(
+                facts,
+                ITEM,
+                path,
+                guard.line,
+                guard.scope,
+                f"metric threshold checked for every item of `{over}`: `{guard.text}`",
+            )
+            break
 
 
 def _groupby_label(call: Call) -> str:
@@ -51,7 +140,15 @@ def _groupby_label(call: Call) -> str:
 
 
 def code_slices(facts: Facts) -> Iterator[Evidence]:
-    tokens = ("SlicingSpec", "slicing_specs", "MetricFrame", "Segment", "groupby", "parametrize")
+    tokens = (
+        "SlicingSpec",
+        "slicing_specs",
+        "MetricFrame",
+        "Segment",
+        "groupby",
+        "groupBy",
+        "parametrize",
+    )
     for path, pf in facts.python_files(mentions=tokens, notebooks=True):
         done: set[str] = set()
         tfma_thresholds = bool(pf.method_calls(*TFMA_THRESHOLDS))
@@ -68,11 +165,20 @@ def code_slices(facts: Facts) -> Iterator[Evidence]:
                 detail = "fairlearn MetricFrame computes metrics per group of sensitive_features"
             elif call.attr in DEEPCHECKS and pf.method_calls("run"):
                 detail = f"Deepchecks {call.attr} check run"
-            elif call.attr == "groupby":
-                metrics = [c for c in scope_calls(pf, call.scope) if is_metric_call(c)]
+            elif call.attr.lower() == "groupby":
+                # the metric is computed on the groups: in the groupby's statement (`.apply`,
+                # `.agg`) or in the body of a `for ... in df.groupby(...)` loop
+                first, last = _group_span(facts, path, call.line)
+                calls = [c for c in scope_calls(pf, call.scope) if first <= c.line <= last]
+                metrics = [c.attr for c in calls if _slice_metric(c)]
+                aliases = _metric_aliases(calls)
                 if metrics:
                     detail = (
-                        f"per-slice metric `{metrics[0].attr}` after groupby on "
+                        f"per-slice metric `{metrics[0]}` after groupby on {_groupby_label(call)}"
+                    )
+                elif aliases:
+                    detail = (
+                        f"per-slice metrics {', '.join(aliases[:3])} aggregated after groupBy on "
                         f"{_groupby_label(call)}"
                     )
             if detail:
@@ -132,13 +238,21 @@ def slice_evaluation(facts: Facts) -> Iterator[Evidence | Hint]:
 
     Looks for TFMA `SlicingSpec`/`slicing_specs` (in code or eval configs), fairlearn
     `MetricFrame(..., sensitive_features=...)`, Deepchecks segment-performance checks that are
-    run, a `groupby` over a slice column followed by a metric in the same function, and tests
-    parametrised over slices asserting a metric threshold. Thresholds found in the same
-    function (`assert auc >= 0.8`, TFMA metric thresholds) are reported; without thresholds the
-    evidence is manual only. Committed per-slice metric files (JSON/CSV reports, DVC metrics
-    files, MLflow `mlruns` metrics) are manual results and their values are shown.
+    run, a pandas `groupby` / Spark `groupBy` whose groups are scored (a quality metric in the
+    groupby's statement or loop, or Spark `.agg` columns aliased as metrics), thresholds
+    checked per segment in a loop over segments, and tests parametrised over slices asserting
+    a metric threshold. Thresholds found in the same function (`assert auc >= 0.8`, TFMA metric
+    thresholds) or in a gate function of the same module whose failures end in an exit or
+    raise are reported; without thresholds the evidence is manual only. Committed per-slice
+    metric files (JSON/CSV reports, DVC metrics files, MLflow `mlruns` metrics) are manual
+    results and their values are shown.
     """
-    found = [*code_slices(facts), *config_slices(facts), *slice_metric_files(facts, ITEM)]
+    found = [
+        *code_slices(facts),
+        *segment_gates(facts),
+        *config_slices(facts),
+        *slice_metric_files(facts, ITEM),
+    ]
     yield from found
     if not found:
         yield Hint(ITEM, "no per-slice evaluation code, slicing config or per-slice metrics found")

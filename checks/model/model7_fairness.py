@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ml_readiness.checks.model._compare import module_thresholds
 from ml_readiness.checks.model._shared import call_at, thresholds_in
 from ml_readiness.checks.model.model1_specs import card_specs
 
@@ -49,12 +50,23 @@ FAIRNESS_TITLES = (
     r"fairness|\bbias\b|inclusion|inclusive|equity|disaggregated|subgroup|"
     r"demographic|protected (groups?|attributes?)"
 )
+FAIRNESS_WORDS = re.compile(
+    r"parity|disparit|disparate|equali[sz]ed|equal_opportunity|selection_rate|_gap\b|gap_|"
+    r"\bgap\b|fair|odds|theil|\bdpd\b|\beod\b",
+    re.I,
+)
+ANY = re.compile(r".")
 RESULT_NUMBER = re.compile(r"\b\d+\.\d+\b|\b\d+(\.\d+)?\s*%")
 FAIRNESS_DOC_NAMES = re.compile(r"fairness|bias|inclusion|model[_-]?card", re.I)
 
 
 def _evidence(facts: Facts, path: str, pf: PythonFacts, call: Call, detail: str) -> Evidence:
-    found = thresholds_in(facts, path, pf, call.scope)
+    """Automated-capable when a fairness threshold is checked in the call's function, or by a
+    gate elsewhere in the same module (`if dpd > thresholds["max_selection_rate_gap"]:
+    failures.append(...)` in `gate_failures`, which `main` turns into an exit)."""
+    found = thresholds_in(facts, path, pf, call.scope) or [
+        (line, cond) for line, cond, _s in module_thresholds(facts, path, FAIRNESS_WORDS, ANY)
+    ]
     if found:
         shown = "; ".join(cond for _, cond in found[:2])
         return call_at(facts, ITEM, path, call, f"{detail}; thresholds: {shown}")

@@ -273,6 +273,114 @@ def test_pydantic_feature_rows_validated_in_loader(tmp_path) -> None:
     assert findings(out) == []
 
 
+SERVE = """
+from fastapi import FastAPI
+from pydantic import BaseModel, Field
+
+
+class LoanApplication(BaseModel):
+    income: float = Field(ge=0)
+    amount: float = Field(ge=500)
+    term: int
+
+
+class Decision(BaseModel):
+    approved: bool
+    score: float
+    version: str
+
+
+def create_app(model):
+    app = FastAPI()
+
+    @app.post("/predict", response_model=Decision)
+    def predict(application: LoanApplication) -> Decision:
+        score = float(model.predict_proba([list(application.model_dump().values())])[0, 1])
+        return Decision(approved=score < 0.5, score=score, version="1")
+
+    return app
+"""
+
+
+def test_pydantic_request_body_is_validated_by_fastapi(tmp_path) -> None:
+    """A pydantic model a FastAPI route takes as its body is validated on every request."""
+    root = make_repo(tmp_path, {"src/serve.py": SERVE})
+    out = run_check(root, CHECK)
+    assert evidence(out) == [("src/serve.py", 21, "code", "automated", "create_app.predict")]
+    assert details(out) == [
+        "pydantic request model `LoanApplication` covers 3 columns: income, amount, term; "
+        "FastAPI validates every request body of `POST /predict` against it"
+    ]
+    assert findings(out) == [("src/serve.py", 11, None)]  # `Decision` is a response, not input
+    assert levels(audit(root))["data-1"] == "manual"
+
+
+def test_trap_pandera_schemas_defined_only_in_tests(tmp_path) -> None:
+    """A library's tests that build toy schemas and validate fixture frames are not the
+    project's feature schema, even when CI runs them."""
+    root = make_repo(
+        tmp_path,
+        {
+            "tests/test_checks.py": """
+                import pandas as pd
+                import pandera as pa
+
+
+                def test_equal_to():
+                    schema = pa.DataFrameSchema({"myval": pa.Column(int, pa.Check.eq(1))})
+                    assert schema.validate(pd.DataFrame({"myval": [1]})) is not None
+            """,
+            "lib/decorators.py": """
+                def check_input(schema):
+                    def wrap(df):
+                        return schema.validate(df)
+                    return wrap
+            """,
+            ".github/workflows/ci.yml": ci("pytest tests"),
+        },
+    )
+    out = run_check(root, CHECK)
+    assert evidence(out) == []
+    assert hints(out)[0] == (
+        "pandera schemas defined only in tests, docs, examples or benchmarks "
+        "(tests/test_checks.py:6) describe fixture data, not the project's features; "
+        "not credited"
+    )
+    assert levels(audit(root))["data-1"] == "none"
+
+
+def test_project_schema_validated_in_a_test_counts(tmp_path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "src/shop/schema.py": """
+                import pandera as pa
+                from pandera.typing import Series
+
+
+                class Orders(pa.DataFrameModel):
+                    age: Series[int] = pa.Field(ge=0)
+                    income: Series[float]
+            """,
+            "tests/test_schema.py": """
+                import pandas as pd
+
+                from shop.schema import Orders
+
+
+                def test_sample_matches_schema():
+                    assert Orders.validate(pd.read_csv("data/sample.csv")) is not None
+            """,
+            ".github/workflows/ci.yml": ci("pytest tests"),
+        },
+    )
+    out = run_check(root, CHECK)
+    assert evidence(out) == [
+        ("tests/test_schema.py", 7, "test", "automated", "test_sample_matches_schema")
+    ]
+    assert levels(audit(root))["data-1"] == "automated"
+
+
 def test_tfdv_schema_validated_and_trap(tmp_path) -> None:
     pbtxt = (
         'feature {\n  name: "age"\n  type: INT\n}\nfeature {\n  name: "city"\n  type: BYTES\n}\n'

@@ -57,6 +57,77 @@ def test_data2_importance_automated_by_ci(tmp_path) -> None:
     assert levels(audit(root))["data-2"] == "automated"
 
 
+SPARK_TRAINING = """
+from pyspark.ml.regression import GBTRegressor
+import xgboost as xgb
+
+
+def train(df, feature_cols):
+    model = GBTRegressor(featuresCol="features", labelCol="y").fit(df)
+    importance = model.featureImportances
+    ranked = sorted(zip(feature_cols, importance), key=lambda x: -x[1])
+    print(ranked[:10])
+    return model
+
+
+def boosted(dtrain):
+    booster = xgb.train({"max_depth": 3}, dtrain)
+    scores = booster.get_score(importance_type="gain")
+    return scores
+
+
+if __name__ == "__main__":
+    train(None, [])
+"""
+
+
+def test_data2_spark_feature_importances_and_unreported_booster_scores(tmp_path) -> None:
+    """Spark's `featureImportances` printed is credited; an XGBoost `get_score` that is only
+    returned (never printed, logged or saved) is not."""
+    root = make_repo(
+        tmp_path,
+        {
+            "spark/jobs/ml_training.py": SPARK_TRAINING,
+            ".github/workflows/nightly.yml": """
+                name: nightly
+                on:
+                  schedule:
+                    - cron: "0 3 * * *"
+                jobs:
+                  train:
+                    runs-on: ubuntu-latest
+                    steps:
+                      - uses: actions/checkout@v4
+                      - run: python spark/jobs/ml_training.py
+            """,
+        },
+    )
+    out = run_check(root, "feature-importance")
+    assert evidence(out) == [("spark/jobs/ml_training.py", 7, "code", "automated", "train")]
+    assert details(out) == ["Spark ML `featureImportances` read and reported"]
+    assert levels(audit(root))["data-2"] == "automated"
+
+
+def test_data2_xgboost_get_score_logged(tmp_path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "train.py": """
+                import mlflow
+                import xgboost as xgb
+
+
+                def fit(dtrain):
+                    booster = xgb.train({"max_depth": 3}, dtrain)
+                    mlflow.log_dict(booster.get_score(importance_type="gain"), "importance.json")
+            """,
+        },
+    )
+    out = run_check(root, "feature-importance")
+    assert evidence(out) == [("train.py", 7, "code", "automated", "fit")]
+    assert details(out) == ["XGBoost booster `get_score()` read and reported"]
+
+
 def test_data2_notebook_with_outputs_and_report_file_are_manual(tmp_path) -> None:
     root = make_repo(
         tmp_path,
@@ -173,6 +244,66 @@ def test_data4_deny_list_enforced_by_test(tmp_path) -> None:
     assert details(out) == [
         "`test_no_protected_columns` asserts feature columns against `PROTECTED_COLUMNS`"
     ]
+
+
+FROZEN_POLICY = """
+import pandas as pd
+
+FORBIDDEN_FEATURES = frozenset({"application_id", "age", "region"})
+ALLOWED_SOURCES = set(["crm", "bureau"])
+
+
+def build_features(raw: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    forbidden = FORBIDDEN_FEATURES.intersection(columns)
+    if forbidden:
+        raise ValueError(f"forbidden features requested: {sorted(forbidden)}")
+    return raw[columns]
+"""
+
+
+def test_data4_frozenset_deny_list_enforced_in_code_and_test(tmp_path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "src/risk/features.py": FROZEN_POLICY,
+            "tests/test_features.py": """
+                from risk.features import FORBIDDEN_FEATURES
+
+
+                def test_no_forbidden_feature_is_a_model_input():
+                    feature_columns = ["income", "loan_amount"]
+                    assert not FORBIDDEN_FEATURES.intersection(feature_columns)
+            """,
+            ".github/workflows/ci.yml": ci(),
+        },
+    )
+    out = run_check(root, "feature-requirements")
+    assert evidence(out) == [
+        ("src/risk/features.py", 7, "code", "automated", "build_features"),
+        (
+            "tests/test_features.py",
+            4,
+            "test",
+            "automated",
+            "test_no_forbidden_feature_is_a_model_input",
+        ),
+        ("src/risk/features.py", 4, "config", "manual", None),
+    ]
+    assert details(out)[0] == "`build_features` checks feature columns against `FORBIDDEN_FEATURES`"
+    assert details(out)[2] == (
+        "feature list `ALLOWED_SOURCES` (2 entries) written down but not enforced by any test or "
+        "pipeline check"
+    )
+    assert levels(audit(root))["data-4"] == "automated"
+
+
+def test_data4_trap_frozenset_of_a_non_literal_is_not_a_list(tmp_path) -> None:
+    root = make_repo(
+        tmp_path,
+        {"src/risk/features.py": "import os\nFORBIDDEN_FEATURES = frozenset(os.environ)\n"},
+    )
+    out = run_check(root, "feature-requirements")
+    assert evidence(out) == []
 
 
 def test_data4_automated_when_ci_runs_the_test(tmp_path) -> None:

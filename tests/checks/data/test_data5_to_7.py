@@ -84,6 +84,75 @@ def test_data5_trap_gitignore_without_remote_and_unused_hash(tmp_path) -> None:
     assert hints(out)[0].startswith("data kept out of git needs both")
 
 
+MASKING = """
+import numpy as np
+import pandas as pd
+
+
+def mask_email(value):
+    user, _, domain = value.partition("@")
+    return user[:1] + "***@" + domain
+
+
+def redact(frame):
+    return frame.drop(columns=["phone"])
+
+
+def _str_mask_predicate(data, pred):
+    return np.frompyfunc(pred, 1, 1)(data).astype(bool)
+
+
+def prepare(frame):
+    frame["email"] = frame["email"].map(mask_email)
+    frame = redact(frame)
+    keep = _str_mask_predicate(frame["city"], str.isalpha)
+    return frame[keep]
+"""
+
+
+def test_data5_masking_needs_personal_data(tmp_path) -> None:
+    """`mask_email` (PII in its name) and `redact` (drops the "phone" column) are privacy
+    code; `_str_mask_predicate` builds a boolean selection and is not anonymisation."""
+    root = make_repo(tmp_path, {"src/prep.py": MASKING})
+    out = run_check(root, "privacy-controls")
+    assert evidence(out) == [
+        ("src/prep.py", 5, "code", "automated", "mask_email"),
+        ("src/prep.py", 10, "code", "automated", "redact"),
+    ]
+    assert details(out) == [
+        "masking/anonymisation function `mask_email` applied to personal data (`email`) on the "
+        "data path",
+        "masking/anonymisation function `redact` applied to identifier columns phone on the "
+        "data path",
+    ]
+    assert hints(out) == [
+        "`_str_mask_predicate` (src/prep.py:14) mask values but name no personal data (no "
+        "identifier column such as email/user_id/phone); not credited as anonymisation"
+    ]
+
+
+def test_data5_trap_boolean_masks_are_not_anonymisation(tmp_path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "lib/checks.py": """
+                import numpy as np
+
+
+                def null_field_masks(values):
+                    return np.isnan(values)
+
+
+                def check_length(values, column_name="value"):
+                    return null_field_masks(values)
+            """
+        },
+    )
+    out = run_check(root, "privacy-controls")
+    assert evidence(out) == []
+    assert levels(audit(root))["data-5"] == "none"
+
+
 def test_data6_feast_config_list_and_procedure(tmp_path) -> None:
     root = make_repo(
         tmp_path,
@@ -273,7 +342,106 @@ def test_data7_transformer_class_found_by_behaviour(tmp_path) -> None:
                     def transform(self, X):
                         return X.clip(0, 1)
             """,
+            "pkg/train.py": """
+                from sklearn.linear_model import LogisticRegression
+                from sklearn.pipeline import Pipeline
+
+                from pkg.steps import Clipper
+
+
+                def build():
+                    return Pipeline([("clip", Clipper()), ("model", LogisticRegression())])
+            """,
         },
     )
     out = run_check(root, "feature-code-tests")
     assert hints(out) == ["feature modules without a live test calling into them: pkg/steps.py"]
+
+
+LIBRARY_HELPERS = """
+import torch
+from sklearn.base import BaseEstimator, TransformerMixin
+
+
+class Dataset(torch.utils.data.Dataset):
+    def transform(self, X, y):
+        return X, y
+
+
+class FrameToDict(BaseEstimator, TransformerMixin):
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, df):
+        return {c: df[c].to_numpy() for c in df.columns}
+"""
+
+
+def test_data7_trap_library_transformers_and_monitoring_modules(tmp_path) -> None:
+    """A library's own Dataset/transformer classes (used only by its tests) and drift
+    monitoring named `feature_drift.py` are not the project's feature code."""
+    root = make_repo(
+        tmp_path,
+        {
+            "lib/helper.py": LIBRARY_HELPERS,
+            "lib/tests/test_helper.py": """
+                from lib.helper import FrameToDict
+
+
+                def test_frame_to_dict(frame):
+                    assert FrameToDict().fit(frame).transform(frame)
+            """,
+            "src/app/monitoring/feature_drift.py": """
+                import pandas as pd
+
+
+                def evaluate_feature_drift(ref, cur):
+                    return pd.concat([ref, cur]).groupby("split").mean()
+            """,
+            "src/app/feature_flags.py": "import pandas as pd\nFLAGS = {'new_ui': True}\n",
+            "tests/unit/monitoring/test_feature_drift.py": """
+                from app.monitoring.feature_drift import evaluate_feature_drift
+
+
+                def test_drift(ref, cur):
+                    assert evaluate_feature_drift(ref, cur) is not None
+            """,
+            ".github/workflows/ci.yml": ci("pytest"),
+        },
+    )
+    out = run_check(root, "feature-code-tests")
+    assert evidence(out) == []
+    assert hints(out) == ["no feature, preprocessing or transform modules were identified"]
+    assert levels(audit(root))["data-7"] == "none"
+
+
+def test_data7_spark_feature_functions_tested_in_ci(tmp_path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "spark/jobs/batch_processing.py": """
+                from pyspark.sql import functions as F
+
+
+                def create_time_features(df):
+                    return df.withColumn("hour", F.hour("ts")).withColumn("dow", F.dayofweek("ts"))
+            """,
+            "tests/unit/test_batch_processing.py": """
+                import sys
+
+                sys.path.insert(0, "spark/jobs")
+                from batch_processing import create_time_features
+
+
+                def test_hour_column(frame):
+                    assert "hour" in create_time_features(frame).columns
+            """,
+            ".github/workflows/ci.yml": ci("pytest tests/unit"),
+        },
+    )
+    out = run_check(root, "feature-code-tests")
+    assert evidence(out) == [
+        ("tests/unit/test_batch_processing.py", 7, "test", "automated", "test_hour_column")
+    ]
+    assert details(out) == ["tests feature code in spark/jobs/batch_processing.py"]
+    assert levels(audit(root))["data-7"] == "automated"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.checks.model._util import produced, where
-from tests.helpers import make_repo
+from tests.helpers import audit, levels, make_repo
 
 CHECK = "model-specs-reviewed"
 CONFIG_TEST = """
@@ -203,3 +203,176 @@ def test_codeowners_of_enclosing_repository_matches_subproject_paths(tmp_path: P
     assert evidence[1].detail == (
         "CODEOWNERS assigns reviewers to 1 of 1 model paths: conf/model.yaml (@ranking-team)"
     )
+
+
+CI_PUSH = (
+    "on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+    "      - uses: actions/checkout@v4\n      - run: pytest {target}\n"
+)
+HYDRA_CONFTEST = """
+import pytest
+from hydra import compose, initialize_config_dir
+
+
+@pytest.fixture
+def cfg_train():
+    with initialize_config_dir(version_base="1.3", config_dir="configs"):
+        return compose(config_name="train.yaml")
+"""
+HYDRA_TEST = """
+import hydra
+
+
+def test_train_config(cfg_train):
+    assert cfg_train.module
+    hydra.utils.instantiate(cfg_train.module.network.model)
+
+
+def test_datamodule_config(cfg_train):
+    dm = hydra.utils.instantiate(cfg_train.datamodule)
+    assert dm is not None
+"""
+
+
+def test_ci_checked_specs_are_automated_without_a_review_route(tmp_path: Path) -> None:
+    """The rubric's automated level (CI checks the model specs on every change) does not ask
+    for a review route: a CI-run test instantiating the Hydra model config composed by a
+    conftest fixture earns it. Instantiating the datamodule config is not a model spec check."""
+    root = make_repo(
+        tmp_path,
+        {
+            "configs/module/network/mnist.yaml": "_target_: src.models.Net\nhidden_size: 64\n",
+            "configs/hparams_search/optuna.yaml": "hydra:\n  sweeper:\n    n_trials: 20\n",
+            "tests/conftest.py": HYDRA_CONFTEST,
+            "tests/test_configs.py": HYDRA_TEST,
+            ".github/workflows/test.yml": CI_PUSH.format(target="tests"),
+        },
+    )
+    evidence, hints = produced(root, CHECK)
+    assert where(evidence) == [
+        ("configs/module/network/mnist.yaml", 1, "config", "manual", None),
+        ("tests/test_configs.py", 4, "test", "automated", "test_train_config"),
+    ]
+    assert evidence[1].detail == (
+        "test instantiates the Hydra configs composed by fixture `cfg_train` (tests/conftest.py) "
+        "(`hydra.utils.instantiate`)"
+    )
+    assert evidence[0].detail == (
+        "model configuration in version control: configs/module/network/mnist.yaml, "
+        "configs/hparams_search/optuna.yaml"
+    )
+    assert hints == [
+        "model specs (configs/module/network/mnist.yaml) are checked by tests CI runs, but no "
+        "review route was found (no CODEOWNERS entry covering model paths, PR template item or "
+        "documented model review)"
+    ]
+    assert levels(audit(root))["model-1"] == "automated"
+
+
+def test_trap_spec_test_not_run_by_ci_without_route(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "configs/module/network/mnist.yaml": "_target_: src.models.Net\nhidden_size: 64\n",
+            "tests/conftest.py": HYDRA_CONFTEST,
+            "tests/test_configs.py": HYDRA_TEST,
+        },
+    )
+    evidence, hints = produced(root, CHECK)
+    assert evidence == []
+    assert hints == [
+        "model specs are checked in (configs/module/network/mnist.yaml) but no review route was "
+        "found: no CODEOWNERS entry covering model paths, no PR template with a model-review "
+        "item, no documented model review process; not credited; a config-loading test "
+        "(tests/test_configs.py:4) is not run by CI on change, so it does not count without a "
+        "route"
+    ]
+    assert levels(audit(root))["model-1"] == "none"
+
+
+def test_project_loader_and_experiment_glob_multirun(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "params.yaml": "model:\n  n_estimators: 200\n  max_depth: 4\n",
+            "src/risk/config.py": """
+            import yaml
+
+
+            def load_params(path="params.yaml"):
+                with open(path) as fh:
+                    return yaml.safe_load(fh)
+            """,
+            "src/risk/model.py": """
+            from sklearn.ensemble import RandomForestClassifier
+
+
+            def build_model(params):
+                return RandomForestClassifier(**params["model"])
+            """,
+            "tests/test_params.py": """
+            from risk.config import load_params
+            from risk.model import build_model
+
+
+            def test_params_build_a_model():
+                model = build_model(load_params("params.yaml"))
+                assert model.n_estimators == 200
+
+
+            def test_params_have_a_seed():
+                assert "seed" not in load_params("params.yaml")
+            """,
+            "tests/test_sweeps.py": """
+            import subprocess
+
+            OPTIONS = ["--multirun", "--config-name=train.yaml"]
+
+
+            def test_experiments(tmp_path):
+                command = ["python", "src/train.py", *OPTIONS, "experiment=glob(*)"]
+                subprocess.run(command, check=True)
+            """,
+            ".github/CODEOWNERS": "/params.yaml @ml-team\n/src/ @ml-team\n",
+            ".github/workflows/test.yml": CI_PUSH.format(target="tests"),
+        },
+    )
+    evidence, hints = produced(root, CHECK)
+    assert where(evidence) == [
+        ("params.yaml", 1, "config", "manual", None),
+        (".github/CODEOWNERS", 1, "config", "manual", None),
+        ("tests/test_params.py", 5, "test", "automated", "test_params_build_a_model"),
+        ("tests/test_sweeps.py", 6, "test", "automated", "test_experiments"),
+    ]
+    assert evidence[2].detail == (
+        "test loads the model spec with the project's `load_params` (src/risk/config.py) and "
+        "builds the model (`build_model`)"
+    )
+    assert (
+        evidence[3].detail == "test runs every experiment config (`--multirun experiment=glob(*)`)"
+    )
+    assert levels(audit(root))["model-1"] == "automated"
+
+
+def test_nested_spark_grid_config_is_a_spec(tmp_path: Path) -> None:
+    """A nested config dict of Spark ML grids imported by the trainer is a model spec; without
+    a review route the hint names it (instead of "no model configuration found")."""
+    root = make_repo(
+        tmp_path,
+        {
+            "spark/config/spark_config.py": (
+                "ML_CONFIG = {\n    'gbt': {'maxDepth': [5, 7], 'maxIter': [50]},\n"
+                "    'cross_validation': {'num_folds': 3},\n}\n"
+            ),
+            "spark/jobs/ml_training.py": (
+                "from spark_config import ML_CONFIG\n\n\ndef grid():\n    return ML_CONFIG['gbt']\n"
+            ),
+        },
+    )
+    evidence, hints = produced(root, CHECK)
+    assert evidence == []
+    assert hints == [
+        "model specs are checked in (spark/config/spark_config.py) but no review route was "
+        "found: no CODEOWNERS entry covering model paths, no PR template with a model-review "
+        "item, no documented model review process; not credited"
+    ]

@@ -181,3 +181,118 @@ def test_dvc_diff_from_python_counts_strings_do_not(tmp_path: Path) -> None:
     assert evidence[0].detail == (
         "script compares metrics with the previous model: `dvc metrics diff main`"
     )
+
+
+GUARDRAILS = """
+def evaluate_promotion(candidate_metrics, champion_metrics, minimum_relative_improvement):
+    candidate_rmse = candidate_metrics["overall_rmse"]
+    champion_rmse = champion_metrics["overall_rmse"]
+    if champion_rmse <= 0:
+        raise ValueError("Champion overall RMSE must be positive.")
+    relative_improvement = (champion_rmse - candidate_rmse) / champion_rmse
+    reasons = []
+    if relative_improvement < minimum_relative_improvement:
+        reasons.append("not enough improvement over the champion")
+    return not reasons
+"""
+
+
+def test_champion_comparison_through_derived_names_not_sanity_checks(tmp_path: Path) -> None:
+    """`relative_improvement` is computed from the champion's RMSE, so its threshold check is
+    the comparison; `if champion_rmse <= 0: raise` is a sanity check on an input."""
+    root = make_repo(tmp_path, {"src/promotion.py": GUARDRAILS})
+    evidence, _ = produced(root, CHECK)
+    assert where(evidence) == [("src/promotion.py", 8, "code", "automated", "evaluate_promotion")]
+    assert evidence[0].detail == (
+        "model metric compared with a reference: "
+        "`if relative_improvement < minimum_relative_improvement:`"
+    )
+
+
+def test_trap_literal_zero_checks_and_production_thresholds(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "src/checks.py": """
+            MIN_PRODUCTION_AUC = 0.7
+
+
+            def check(champion_rmse, auc):
+                if champion_rmse <= 0:
+                    raise ValueError("Champion RMSE must be positive.")
+                if auc < MIN_PRODUCTION_AUC:
+                    raise RuntimeError("production model degraded")
+            """,
+        },
+    )
+    evidence, hints = produced(root, CHECK)
+    assert evidence == []
+    assert hints == ["no baseline model, champion comparison or metrics diff found"]
+
+
+NAIVE = """
+from pyspark.ml.evaluation import RegressionEvaluator
+
+
+def _persistence_rmse(df, target_col):
+    return df.selectExpr(f"sqrt(avg(pow({target_col} - temperature, 2)))").first()[0]
+
+
+def train(model, test_df, target_col):
+    scored = model.transform(test_df)
+    rmse = RegressionEvaluator(labelCol=target_col, metricName="rmse").evaluate(scored)
+    persistence = _persistence_rmse(scored, target_col)
+    return {"rmse": rmse, "persistence_rmse": persistence, "skill": 1 - rmse / persistence}
+
+
+def describe(df):
+    return _persistence_rmse(df, "t")
+"""
+
+
+def test_naive_baseline_scored_next_to_the_model(tmp_path: Path) -> None:
+    """A persistence baseline's RMSE computed next to the model's RMSE counts; the same
+    helper called where no model metric is computed (`describe`) does not."""
+    root = make_repo(tmp_path, {"spark/jobs/ml_training.py": NAIVE})
+    evidence, _ = produced(root, CHECK)
+    assert where(evidence) == [("spark/jobs/ml_training.py", 11, "code", "automated", "train")]
+    assert evidence[0].detail == (
+        "naive baseline `_persistence_rmse` scored next to the model's `evaluate` in `train`"
+    )
+
+
+def test_fitted_baseline_component_scored_by_the_evaluation_step(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "pipelines/components/prophet_op.py": """
+            def train_prophet_baseline(raw, forecast):
+                from prophet import Prophet
+
+                m = Prophet()
+                m.fit(raw)
+                return m.predict(raw)
+            """,
+            "pipelines/components/evaluate_op.py": """
+            def evaluate(holdout, xgb_model, prophet_forecast, threshold=0.35):
+                def _wmape(y, yhat):
+                    return abs(y - yhat).sum() / abs(y).sum()
+
+                wmape_xgb = _wmape(holdout["y"], xgb_model.predict(holdout))
+                wmape_prophet = _wmape(holdout["y"], prophet_forecast["yhat"])
+                return wmape_xgb <= threshold, wmape_xgb, wmape_prophet
+            """,
+            "pipelines/components/report_op.py": """
+            def summarise(prophet_forecast):
+                return len(prophet_forecast)
+            """,
+        },
+    )
+    evidence, _ = produced(root, CHECK)
+    assert where(evidence) == [
+        ("pipelines/components/evaluate_op.py", 1, "code", "automated", "evaluate")
+    ]
+    assert evidence[0].detail == (
+        "baseline model `train_prophet_baseline` (pipelines/components/prophet_op.py) scored "
+        "next to the model in `evaluate` (_wmape)"
+    )

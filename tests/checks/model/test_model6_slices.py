@@ -150,3 +150,166 @@ def test_tfma_eval_config_file_counts_prose_does_not(tmp_path: Path) -> None:
     evidence, _ = produced(root, CHECK)
     assert where(evidence) == [("pipeline/eval_config.pbtxt", 2, "config", "manual", None)]
     assert evidence[0].detail == "TFMA eval config slices on country"
+
+
+GATE_MODULE = """
+import sys
+
+from fairlearn.metrics import MetricFrame, demographic_parity_difference
+from sklearn.metrics import recall_score, roc_auc_score
+
+
+def slice_metrics(y, scores, labels, slices):
+    out = {}
+    for column in slices.columns:
+        frame = MetricFrame(
+            metrics={"recall": recall_score}, y_true=y, y_pred=labels,
+            sensitive_features=slices[column],
+        )
+        out[column] = {"recall_gap": float(frame.difference()["recall"])}
+    return out
+
+
+def evaluate(y, scores, labels, slices):
+    return {
+        "auc": roc_auc_score(y, scores),
+        "slices": slice_metrics(y, scores, labels, slices),
+        "demographic_parity_difference": demographic_parity_difference(
+            y, labels, sensitive_features=slices["age_band"]
+        ),
+    }
+
+
+def gate_failures(metrics, thresholds):
+    failures = []
+    for column, result in metrics["slices"].items():
+        for value, auc in result["auc"].items():
+            if auc < thresholds["min_slice_auc"]:
+                failures.append(f"slice {column}={value}")
+    dpd = metrics["demographic_parity_difference"]
+    if dpd > thresholds["max_selection_rate_gap"]:
+        failures.append("selection-rate gap")
+    return failures
+
+
+def main():
+    failures = gate_failures(evaluate(None, None, None, None), {})
+    if failures:
+        sys.exit(1)
+"""
+
+
+def test_thresholds_checked_by_a_gate_function_of_the_same_module(tmp_path: Path) -> None:
+    """Slice metrics computed in one function and gated in another (`gate_failures`, whose
+    failures `main` turns into an exit) count as slice metrics with thresholds."""
+    root = make_repo(tmp_path, {"src/evaluate.py": GATE_MODULE})
+    evidence, hints = produced(root, CHECK)
+    assert where(evidence) == [
+        ("src/evaluate.py", 10, "code", "automated", "slice_metrics"),
+        ("src/evaluate.py", 32, "code", "automated", "gate_failures"),
+    ]
+    assert evidence[0].detail == (
+        "fairlearn MetricFrame computes metrics per group of sensitive_features; thresholds: "
+        'auc < thresholds["min_slice_auc"]'
+    )
+    assert evidence[1].detail == (
+        'metric threshold checked for every item of `slices`: `auc < thresholds["min_slice_auc"]`'
+    )
+    assert hints == []
+
+
+def test_trap_threshold_recorded_where_nothing_fails(tmp_path: Path) -> None:
+    """A slice threshold whose outcome goes into a plain `notes` list nobody checks is not a
+    gate: the MetricFrame evidence stays manual."""
+    root = make_repo(
+        tmp_path,
+        {
+            "src/evaluate.py": GATE_MODULE.replace("failures", "notes").replace(
+                "    if notes:\n        sys.exit(1)\n", ""
+            )
+        },
+    )
+    evidence, hints = produced(root, CHECK)
+    assert where(evidence) == [("src/evaluate.py", 10, "code", "manual", "slice_metrics")]
+    assert evidence[0].detail.endswith("; no thresholds")
+
+
+def test_spark_groupby_agg_metrics_and_confusion_matrix_trap(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "spark/jobs/ml_training.py": """
+            from pyspark.sql import functions as F
+
+
+            def slice_rows(scored, group_col, target_col):
+                agg = scored.groupBy(group_col).agg(
+                    F.count("*").alias("n"),
+                    F.sqrt(F.mean((F.col(target_col) - F.col("prediction")) ** 2)).alias("rmse"),
+                    F.mean(F.abs(F.col(target_col) - F.col("prediction"))).alias("mae"),
+                )
+                return agg.collect()
+
+
+            def report(scored, evaluator, target_col):
+                auc = evaluator.evaluate(scored)
+                scored.groupBy(target_col, "prediction").count().show()
+                return auc
+            """,
+        },
+    )
+    evidence, hints = produced(root, CHECK)
+    assert where(evidence) == [("spark/jobs/ml_training.py", 5, "code", "manual", "slice_rows")]
+    assert evidence[0].detail == (
+        "per-slice metrics `rmse`, `mae` aggregated after groupBy on a column; no thresholds"
+    )
+
+
+def test_trap_groupby_of_project_scores_is_not_a_metric(tmp_path: Path) -> None:
+    """`score` here is the project's scoring function: averaging its output per contract
+    type is not a quality metric per slice."""
+    root = make_repo(
+        tmp_path,
+        {
+            "tests/unit/test_model.py": """
+            from churn.score import score
+
+
+            def test_month_to_month_customers_score_higher(model, customers):
+                scored = score(model, customers).assign(contract=customers["contract"])
+                by_contract = scored.groupby("contract")["churn_probability"].mean()
+                assert by_contract["Month-to-month"] > by_contract["Two year"]
+            """,
+        },
+    )
+    evidence, hints = produced(root, CHECK)
+    assert evidence == []
+    assert hints == ["no per-slice evaluation code, slicing config or per-slice metrics found"]
+
+
+def test_segment_loop_threshold_with_reasons_list(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "src/guardrails.py": """
+            def guardrails(candidate, champion, required_segments, maximum_segment_regression):
+                reasons = []
+                for segment in required_segments:
+                    metric_name = f"{segment}_rmse"
+                    if champion[metric_name] <= 0:
+                        raise ValueError("champion metric must be positive")
+                    regression = (candidate[metric_name] - champion[metric_name]) / champion[
+                        metric_name
+                    ]
+                    if regression > maximum_segment_regression:
+                        reasons.append(f"segment {segment} regressed")
+                return not reasons
+            """,
+        },
+    )
+    evidence, hints = produced(root, CHECK)
+    assert where(evidence) == [("src/guardrails.py", 10, "code", "automated", "guardrails")]
+    assert evidence[0].detail == (
+        "metric threshold checked for every item of `required_segments`: "
+        "`regression > maximum_segment_regression`"
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.checks.model._util import produced, where
+from tests.checks.model.test_model6_slices import GATE_MODULE
 from tests.helpers import make_repo, notebook
 
 CHECK = "inclusion-testing"
@@ -117,3 +118,41 @@ def test_fairness_indicators_config_and_metricframe_notebook(tmp_path: Path) -> 
         "fairlearn MetricFrame over sensitive_features; thresholds: mf.difference() < 0.05 "
         "(notebook without saved outputs)"
     )
+
+
+def test_fairness_threshold_in_a_gate_function_of_the_same_module(tmp_path: Path) -> None:
+    """The parity gap computed in `evaluate` and gated in `gate_failures` (failures end in
+    `sys.exit(1)` in `main`) is a fairness check with a threshold."""
+    root = make_repo(tmp_path, {"src/evaluate.py": GATE_MODULE})
+    evidence, _ = produced(root, CHECK)
+    assert where(evidence) == [
+        ("src/evaluate.py", 10, "code", "automated", "slice_metrics"),
+        ("src/evaluate.py", 22, "code", "automated", "evaluate"),
+    ]
+    assert evidence[1].detail == (
+        "fairlearn `demographic_parity_difference` computed; thresholds: "
+        'dpd > thresholds["max_selection_rate_gap"]'
+    )
+
+
+def test_trap_fairness_metric_reported_without_a_gate(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "src/report.py": """
+            from fairlearn.metrics import demographic_parity_difference
+
+            MAX_GAP = 0.1
+
+
+            def report(y, p, sex):
+                dpd = demographic_parity_difference(y, p, sensitive_features=sex)
+                if dpd > MAX_GAP:
+                    print("gap above target")
+                return dpd
+            """,
+        },
+    )
+    evidence, _ = produced(root, CHECK)
+    assert where(evidence) == [("src/report.py", 7, "code", "manual", "report")]
+    assert evidence[0].detail == "fairlearn `demographic_parity_difference` computed; no thresholds"
