@@ -78,6 +78,22 @@ def render_json(name: str, include_report: bool = False) -> dict:
     return json.loads(render(name, "json", include_report))
 
 
+README = ROOT / "README.md"
+SUMMARY_START = "<!-- mature-service-summary:start -->"
+SUMMARY_END = "<!-- mature-service-summary:end -->"
+
+
+def readme_with_summary(readme: str) -> str:
+    """README.md with the mature example's terminal summary refreshed between the markers."""
+    summary = render("mature-service", "txt").rstrip("\n")
+    block = (
+        f"{SUMMARY_START}\n```text\n$ mlready audit examples/mature-service "
+        f"--as-of {AS_OF}\n{summary}\n```\n{SUMMARY_END}"
+    )
+    start, end = readme.index(SUMMARY_START), readme.index(SUMMARY_END) + len(SUMMARY_END)
+    return readme[:start] + block + readme[end:]
+
+
 def _shown(path: Path) -> str:
     return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
@@ -104,6 +120,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"wrote {_shown(path)}")
         else:
             print(f"unchanged {_shown(path)}")
+    if not args.names or "mature-service" in args.names:
+        current = README.read_text(encoding="utf-8")
+        fresh = readme_with_summary(current)
+        if args.check and fresh != current:
+            stale.append("README.md")
+            print("stale: README.md (mature-service summary)", file=sys.stderr)
+        elif not args.check and fresh != current:
+            README.write_text(fresh, encoding="utf-8")
+            print("wrote README.md (mature-service summary)")
     if stale:
         print("run: python scripts/regenerate_examples.py", file=sys.stderr)
         return 1

@@ -26,43 +26,43 @@ RESEARCH_PROTOTYPE = {
         "data-5": "none", "data-6": "none", "data-7": "none",
         "model-1": "none", "model-2": "none", "model-3": "none", "model-4": "none",
         "model-5": "none", "model-6": "none", "model-7": "none",
-        "infra-1": "manual", "infra-2": "none", "infra-3": "none", "infra-4": "none",
+        "infra-1": "none", "infra-2": "none", "infra-3": "none", "infra-4": "none",
         "infra-5": "none", "infra-6": "none", "infra-7": "none",
         "monitor-1": "none", "monitor-2": "none", "monitor-3": "none", "monitor-4": "none",
         "monitor-5": "none", "monitor-6": "none", "monitor-7": "none",
     },
-    "sections": {"data": 0.0, "model": 0.0, "infra": 0.5, "monitor": 0.0},
+    "sections": {"data": 0.0, "model": 0.0, "infra": 0.0, "monitor": 0.0},
     "overall": 0.0,
 }
 FIRST_PASS = {
     "levels": {
         "data-1": "none", "data-2": "none", "data-3": "none", "data-4": "none",
         "data-5": "none", "data-6": "manual", "data-7": "automated",
-        "model-1": "none", "model-2": "none", "model-3": "none", "model-4": "none",
-        "model-5": "manual", "model-6": "manual", "model-7": "none",
+        "model-1": "automated", "model-2": "none", "model-3": "none", "model-4": "none",
+        "model-5": "manual", "model-6": "none", "model-7": "none",
         "infra-1": "manual", "infra-2": "automated", "infra-3": "manual", "infra-4": "manual",
         "infra-5": "none", "infra-6": "none", "infra-7": "none",
         "monitor-1": "none", "monitor-2": "none", "monitor-3": "manual", "monitor-4": "none",
         "monitor-5": "automated", "monitor-6": "none", "monitor-7": "none",
     },
-    "sections": {"data": 1.5, "model": 1.0, "infra": 2.5, "monitor": 1.5},
-    "overall": 1.0,
+    "sections": {"data": 1.5, "model": 1.5, "infra": 2.5, "monitor": 1.5},
+    "overall": 1.5,
 }
 MATURE_SERVICE = {
     "levels": {
-        "data-1": "automated", "data-2": "automated", "data-3": "automated", "data-4": "none",
+        "data-1": "automated", "data-2": "automated", "data-3": "automated", "data-4": "automated",
         "data-5": "manual", "data-6": "manual", "data-7": "automated",
-        "model-1": "manual", "model-2": "manual", "model-3": "automated", "model-4": "manual",
-        "model-5": "automated", "model-6": "manual", "model-7": "manual",
+        "model-1": "automated", "model-2": "manual", "model-3": "automated", "model-4": "manual",
+        "model-5": "automated", "model-6": "automated", "model-7": "automated",
         "infra-1": "automated", "infra-2": "automated", "infra-3": "automated",
         "infra-4": "automated", "infra-5": "automated", "infra-6": "automated",
         "infra-7": "manual",
-        "monitor-1": "automated", "monitor-2": "manual", "monitor-3": "automated",
+        "monitor-1": "automated", "monitor-2": "automated", "monitor-3": "automated",
         "monitor-4": "automated", "monitor-5": "automated", "monitor-6": "automated",
         "monitor-7": "automated",
     },
-    "sections": {"data": 5.0, "model": 4.5, "infra": 6.5, "monitor": 6.5},
-    "overall": 4.5,
+    "sections": {"data": 6.0, "model": 6.0, "infra": 6.5, "monitor": 7.0},
+    "overall": 6.0,
 }
 # fmt: on
 PINS = {
@@ -171,3 +171,10 @@ def test_committed_report_is_not_evidence(name: str):
     with_report = regen.render_json(name, include_report=True)
     without = regen.render_json(name)
     assert with_report["items"] == without["items"]
+
+
+def test_readme_shows_the_current_mature_service_summary():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert regen.readme_with_summary(readme) == readme, (
+        "README.md's mature-service summary is stale: run python scripts/regenerate_examples.py"
+    )
