@@ -64,8 +64,10 @@ def grade_evidence(ev: Evidence, automation: AutomationMap) -> tuple[EvidenceEnt
             elif ev.kind != "config":
                 why = automation.why_not(ev.path, ev.symbol)
     elif ev.kind in ("code", "test"):
-        why = (f"this kind of evidence earns manual credit at most; `mlready explain "
-               f"{ev.item}` says what automates it")
+        why = (
+            f"this kind of evidence earns manual credit at most; `mlready explain "
+            f"{ev.item}` says what automates it"
+        )
     entry = EvidenceEntry(
         path=ev.path,
         line=ev.line,

@@ -67,8 +67,8 @@ def test_pyproject_table(tmp_path):
                 "mlready.yaml": "gate: {fail_under: 1}\n",
                 "pyproject.toml": "[tool.mlready]\nrubric = 'x'\n",
             },
-            "mlready.yaml: more than one mlready config: mlready.yaml, pyproject.toml [tool.mlready]; "
-            "keep one",
+            "mlready.yaml: more than one mlready config: mlready.yaml, "
+            "pyproject.toml [tool.mlready]; keep one",
         ),
         ({"mlready.yaml": "gate: [1\n"}, "mlready.yaml:2: invalid YAML"),
         ({"mlready.yaml": "colour: red\n"}, "mlready.yaml:1: unknown key 'colour'"),

@@ -57,8 +57,8 @@ def test_size_and_shape(tmp_path):
             "bad.json": "{",
             "bad.ipynb": '{"cells": [',
             "deep.json": "[" * 50_000 + "]" * 50_000,
-        # libyaml's C composer would segfault on this; the pure-Python loader refuses it
-        ".github/workflows/deep.yml": "a: " + "[" * 100_000 + "]" * 100_000 + "\n",
+            # libyaml's C composer would segfault on this; the pure-Python loader refuses it
+            ".github/workflows/deep.yml": "a: " + "[" * 100_000 + "]" * 100_000 + "\n",
             "gx/expectations/deep.json": '{"a":' * 20_000 + "1" + "}" * 20_000,
             "Makefile": "include Makefile\ninclude other.mk\n",
             "other.mk": "include Makefile\n",
