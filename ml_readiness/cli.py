@@ -48,6 +48,24 @@ def _progress(quiet: bool) -> Callable[[str], None] | None:
     return show
 
 
+def _output_targets(outputs: tuple[str, ...], fmt: str | None) -> list[tuple[str, str]]:
+    """(path, format) for each -o, checked before any work: known format, writable folder."""
+    from ml_readiness.render import FORMATS, check_writable, format_for
+
+    if fmt is not None and fmt not in FORMATS:
+        raise click.BadParameter(
+            f"unknown format {fmt!r} (known: {', '.join(sorted(FORMATS))})", param_hint="--format"
+        )
+    if fmt and len(outputs) > 1:
+        raise click.UsageError(
+            "--format names the format of a single -o; with several outputs the extensions decide"
+        )
+    targets = [(out, fmt or format_for(out)) for out in outputs]
+    for out, _ in targets:
+        check_writable(out)
+    return targets
+
+
 def handle_errors(function: Callable[..., Any]) -> Callable[..., Any]:
     """Turn MlreadyError into one line and exit code 2."""
 
@@ -238,21 +256,11 @@ def audit(
 ) -> None:
     """Audit the ML repository at PATH (default: the current folder)."""
     from ml_readiness.audit import AuditOptions, run_audit
-    from ml_readiness.render import FORMATS, check_writable, format_for, render, write_atomic
+    from ml_readiness.render import render, write_atomic
 
-    if fmt is not None and fmt not in FORMATS:
-        raise click.BadParameter(
-            f"unknown format {fmt!r} (known: {', '.join(sorted(FORMATS))})", param_hint="--format"
-        )
-    if fmt and len(outputs) > 1:
-        raise click.UsageError(
-            "--format names the format of a single -o; with several outputs the extensions decide"
-        )
+    targets = _output_targets(outputs, fmt)
     if fail_on_regression and not baseline:
         raise click.UsageError("--fail-on-regression needs --baseline OLD.json")
-    targets = [(out, fmt or format_for(out)) for out in outputs]
-    for out, _ in targets:
-        check_writable(out)
     old = None
     if baseline:
         from ml_readiness.baseline import load_result
@@ -331,17 +339,9 @@ def report(
 ) -> None:
     """Re-render a saved JSON result without re-auditing (byte-identical to a direct render)."""
     from ml_readiness.baseline import apply_baseline, load_result
-    from ml_readiness.render import FORMATS, check_writable, format_for, render, write_atomic
+    from ml_readiness.render import render, write_atomic
 
-    if fmt is not None and fmt not in FORMATS:
-        raise click.BadParameter(
-            f"unknown format {fmt!r} (known: {', '.join(sorted(FORMATS))})", param_hint="--format"
-        )
-    if fmt and len(outputs) > 1:
-        raise click.UsageError("--format names the format of a single -o")
-    targets = [(out, fmt or format_for(out)) for out in outputs]
-    for out, _ in targets:
-        check_writable(out)
+    targets = _output_targets(outputs, fmt)
     result = load_result(result_file)
     if baseline:
         result = apply_baseline(result, load_result(baseline), False)
