@@ -23,7 +23,6 @@ METRIC_WORDS = (
     r"|ndcg|map|error|logloss|perplexity|bleu|iou|quality|wmape|smape|wape|mase"
 )
 _METRIC = re.compile(rf"(?i)(^|[^a-z])({METRIC_WORDS})([^a-z]|$)")
-_COMPARE = re.compile(r"^\s*(?:el)?if\s+(?P<cond>.+?(?:<=|>=|<|>).+?)\s*:\s*(?:#.*)?$")
 
 
 @dataclass(frozen=True)
@@ -77,55 +76,6 @@ def training_code(facts: Facts) -> list[str]:
 def is_metric_text(text: str) -> bool:
     """True when `text` names a quality metric (auc, accuracy, f1, rmse, loss, score...)."""
     return bool(_METRIC.search(text))
-
-
-@dataclass(frozen=True)
-class Guard:
-    """`if <cond>:` comparing a metric, with what its body does."""
-
-    line: int
-    condition: str
-    action: str  # "fails" (exit/raise) or "promotes" (registry/deploy call)
-    action_line: int
-
-
-_FAIL = re.compile(
-    r"^\s*(?:sys\.exit\(\s*(?:[1-9]|True|['\"])|exit\(\s*[1-9]|raise\b|os\._exit\(\s*[1-9])"
-)
-_PROMOTE = re.compile(
-    r"\b(register_model|transition_model_version_stage|set_registered_model_alias|"
-    r"create_model_version|create_model_package|push_model|promote\w*|deploy)\s*\("
-)
-
-
-def metric_guards(facts: Facts, path: str, pf: PythonFacts) -> list[Guard]:
-    """`if` statements comparing a metric whose body exits/raises or registers a model.
-
-    Read from the source lines of an already parsed file; lines inside string constants
-    (docstrings) and comments are ignored.
-    """
-    lines = facts.lines(path) if path.endswith(".py") else []
-    strings = [s for s, _ in pf.strings if "\n" in s]
-    out: list[Guard] = []
-    for index, raw in enumerate(lines):
-        m = _COMPARE.match(raw)
-        if not m or not is_metric_text(m.group("cond")):
-            continue
-        if any(raw.strip() in s for s in strings):
-            continue  # an example inside a docstring
-        indent = len(raw) - len(raw.lstrip())
-        for offset, body in enumerate(lines[index + 1 : index + 16], start=index + 2):
-            if body.strip() and len(body) - len(body.lstrip()) <= indent:
-                break
-            if body.lstrip().startswith("#"):
-                continue
-            if _FAIL.match(body):
-                out.append(Guard(index + 1, m.group("cond").strip(), "fails", offset))
-                break
-            if _PROMOTE.search(body):
-                out.append(Guard(index + 1, m.group("cond").strip(), "promotes", offset))
-                break
-    return out
 
 
 def scope_at(pf: PythonFacts, line: int) -> str | None:
