@@ -9,8 +9,10 @@ from ml_readiness.facts import Facts
 from ml_readiness.registry import check
 
 from .schema_code import code_schema_evidence
+from .schema_columns import column_validator_evidence
 from .schema_config import config_schema_evidence
 from .schema_ge import ge_evidence
+from .schema_pydantic import pydantic_evidence
 
 
 @check("data-1")
@@ -22,11 +24,17 @@ def feature_schema(facts: Facts) -> Iterator[Evidence | Finding | Hint]:
     `gx/expectations/`, or built in code) reached by a checkpoint (0.x YAML, 1.x JSON; automated
     when CI runs it) or a validation call (`run_checkpoint`, checkpoint/validation-definition
     `.run()`, `validator.validate()`); pandera schemas/models with `.validate()` or
-    `@pa.check_types`; pydantic feature-row models validated in data-loading code or taken as
-    a FastAPI request body (FastAPI validates every request against them); TFDV
+    `@pa.check_types`; pydantic feature-row models validated in data-loading code (not tests:
+    a test of the model class is no validation of the data) or taken as
+    a FastAPI request body (FastAPI validates every request against them; manual, since that
+    guards serving requests, not the training data); TFDV
     `validate_statistics`/`ExampleValidator`; JSON Schema record files used by `jsonschema`;
     Soda checks run by `soda scan`; dbt `schema.yml` tests run by `dbt test`/`dbt build`;
-    Deepchecks `data_integrity()` suites that are run. A schema nothing validates against is a
+    Deepchecks `data_integrity()` suites that are run; hand-written column checks (a
+    `REQUIRED_COLUMNS`/`FEATURE_COLS` constant compared with the data's columns by a function
+    that raises) called by training or data-preparation code (manual when they check column
+    presence only). pydantic models of generation settings (prompt + max_new_tokens,
+    temperature ...) are not feature rows. A schema nothing validates against is a
     "not validated against" finding and earns nothing. Schemas defined only in tests, docs,
     examples or benchmarks describe fixture data, not the project's features, and are left out
     (a test validating the project's own schema counts).
@@ -35,6 +43,8 @@ def feature_schema(facts: Facts) -> Iterator[Evidence | Finding | Hint]:
     for produced in (
         *ge_evidence(facts),
         *code_schema_evidence(facts),
+        *pydantic_evidence(facts),
+        *column_validator_evidence(facts),
         *config_schema_evidence(facts),
     ):
         found = found or isinstance(produced, Evidence)
@@ -44,6 +54,6 @@ def feature_schema(facts: Facts) -> Iterator[Evidence | Finding | Hint]:
             "data-1",
             "no schema that data is validated against: looked for Great Expectations "
             "checkpoints/validation runs, pandera .validate()/@check_types, pydantic feature-row "
-            "validation, TFDV validate_statistics, jsonschema.validate, soda scan, dbt test and "
-            "Deepchecks data_integrity().run()",
+            "validation, TFDV validate_statistics, jsonschema.validate, soda scan, dbt test, "
+            "Deepchecks data_integrity().run() and REQUIRED_COLUMNS-style column checks",
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from ml_readiness.checklib import attestation_hint, call_evidence, notebook_results
 from ml_readiness.evidence import Evidence, Hint
@@ -187,6 +188,12 @@ def _report_files(facts: Facts) -> Iterator[Evidence]:
             )
 
 
+def _runs(facts: Facts, ev: Evidence) -> bool:
+    """True when automation executes the notebook (papermill/nbconvert in CI or a pipeline)."""
+    run = facts.automation.execution_of(ev.path, ev.symbol) if ev.path else None
+    return run is not None and run.automated
+
+
 @check("data-2")
 def feature_importance(facts: Facts) -> Iterator[Evidence | Hint]:
     """Feature importance, ablation or selection analysis.
@@ -198,9 +205,12 @@ def feature_importance(facts: Facts) -> Iterator[Evidence | Hint]:
     drop-column/ablation functions that retrain, and SelectKBest/RFE/SelectFromModel/
     SequentialFeatureSelector used in a fitted pipeline; notebooks with saved outputs and
     committed report files (feature_importance.csv, shap_summary.png, ...) are manual results.
-    Code evidence is automated when the pipeline or CI executes it. Imports alone earn nothing.
+    A notebook without saved outputs that nothing executes is listed only when nothing better
+    (a script, a committed result) exists. Code evidence is automated when the pipeline or CI
+    executes it. Imports alone earn nothing.
     """
     found = False
+    unexecuted: list[Evidence] = []
     tokens = (
         "permutation_importance",
         "shap",
@@ -214,11 +224,25 @@ def feature_importance(facts: Facts) -> Iterator[Evidence | Hint]:
     )
     for path, pf in facts.python_files(mentions=tokens, notebooks=True):
         for ev in (*_importance(facts, path, pf), *_feature_importances(facts, path, pf)):
+            if path.endswith(".ipynb") and ev.kind != "result" and not _runs(facts, ev):
+                unexecuted.append(ev)  # a notebook without saved outputs: no result shown
+                continue
             found = True
             yield ev
     for ev in _report_files(facts):
         found = True
         yield ev
+    for ev in unexecuted:
+        if found:
+            # scripts or committed results are the better evidence; the notebook adds nothing
+            yield Hint(
+                ITEM,
+                f"{ev.location()} ({ev.detail}) is a notebook without saved outputs; not "
+                "listed, the script/result evidence is",
+            )
+        else:
+            yield replace(ev, detail=f"{ev.detail} (notebook has no saved outputs)")
+    found = found or bool(unexecuted)
     if not found:
         yield attestation_hint(
             ITEM,

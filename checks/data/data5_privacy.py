@@ -173,11 +173,25 @@ def data_out_of_git(facts: Facts) -> Iterator[Evidence | Hint]:
             kind="config",
             credit="manual",
         )
-    elif ignores or remote:
+    elif ignores:
+        path, line, entry = ignores[0]
+        dvc = facts.repo.glob(".dvc/config", "*/.dvc/config", "*.dvc", "dvc.yaml", "*/dvc.yaml")
+        missing = (
+            "DVC is set up but no remote is configured in .dvc/config"
+            if dvc
+            else "no DVC remote or Git LFS stores the data"
+        )
         yield Hint(
             ITEM,
-            "data kept out of git needs both a .gitignore entry for the data folder and a "
-            "DVC remote or Git LFS; only one was found",
+            f"data kept out of git needs both a .gitignore entry for the data folder and a "
+            f"DVC remote or Git LFS: `{entry}` is ignored ({path}:{line}); {missing}",
+        )
+    elif remote:
+        yield Hint(
+            ITEM,
+            f"data kept out of git needs both a .gitignore entry for the data folder and a "
+            f"DVC remote or Git LFS: {remote} is configured, but no .gitignore entry keeps the "
+            "data folder out of git",
         )
 
 

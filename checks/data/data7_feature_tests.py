@@ -13,6 +13,7 @@ from ml_readiness.facts.python import PythonFacts
 from ml_readiness.registry import check
 
 from ._shared import calls_from
+from .nlp_inputs import nlp_input_modules
 
 ITEM = "data-7"
 FEATURE_FILE = re.compile(
@@ -130,27 +131,38 @@ def _used_for_a_model(facts: Facts, path: str, name: str) -> bool:
     return facts.memo(key, used)
 
 
-def _why_feature(facts: Facts, path: str, pf: PythonFacts) -> str | None:
-    """Why `path` is feature code (by name or by what it does), or None."""
+def _why_feature(facts: Facts, path: str, pf: PythonFacts) -> tuple[str, set[str]] | None:
+    """Why `path` is feature code (by name or by what it does) and the names a test must call
+    to test that code, or None. A module named like feature code is feature code as a whole; a
+    module recognised by what it does (a training or API module that also builds a
+    ColumnTransformer or defines a feature function) is feature code only in those functions,
+    so a test calling its model-loading or API helpers does not test feature code."""
+    names = defined_names(pf)
     if _named_like_features(path):
-        return "named like feature code"
-    if calls_from(pf, ("sklearn",), TRANSFORMER_BUILDERS):
-        return "builds a ColumnTransformer"
+        return "named like feature code", names
+    builders = calls_from(pf, ("sklearn",), TRANSFORMER_BUILDERS)
+    if builders:
+        owners = {c.scope.split(".")[0] for c in builders}
+        return f"builds a {builders[0].attr}", names if owners & {"<module>", "<main>"} else owners
     transformers = [t for t in _transformer_classes(pf) if _used_for_a_model(facts, path, t)]
     if transformers:
-        return f"defines transformer `{transformers[0]}`"
+        return f"defines transformer `{transformers[0]}`", {t.split(".")[0] for t in transformers}
+    functions = []
     for fn in pf.functions:
         if fn.class_name or not FEATURE_FUNCTION.search(fn.name):
             continue
         if NOT_FEATURE_FUNCTION.search(fn.name):
             continue
         inside = [c for c in pf.calls if c.scope.startswith(fn.qualname)]
-        if any(c.qualified.split(".")[0] in DATA_LIBS for c in inside) or any(
-            c.attr in PIPELINE_BUILDERS for c in inside
+        if (
+            any(c.qualified.split(".")[0] in DATA_LIBS for c in inside)
+            or any(c.attr in PIPELINE_BUILDERS for c in inside)
+            or pf.imports_module(*DATA_LIBS)
+            and any(c.attr in FRAME_OPS for c in inside)
         ):
-            return f"`{fn.name}` transforms data"
-        if pf.imports_module(*DATA_LIBS) and any(c.attr in FRAME_OPS for c in inside):
-            return f"`{fn.name}` transforms data"
+            functions.append(fn.name)
+    if functions:
+        return f"`{functions[0]}` transforms data", {f.split(".")[0] for f in functions}
     return None
 
 
@@ -165,12 +177,18 @@ def feature_modules(facts: Facts) -> dict[str, tuple[str, set[str]]]:
             continue
         if NOT_FEATURE_FOLDER.search(path) or NOT_FEATURE_FILE.match(path.rsplit("/", 1)[-1]):
             continue
-        names = defined_names(pf)
-        if not names or path.rsplit("/", 1)[-1] in ("setup.py", "conftest.py", "noxfile.py"):
+        if not defined_names(pf) or path.rsplit("/", 1)[-1] in (
+            "setup.py",
+            "conftest.py",
+            "noxfile.py",
+        ):
             continue
-        why = _why_feature(facts, path, pf)
-        if why:
-            out[path] = (why, names)
+        found = _why_feature(facts, path, pf)
+        if found:
+            out[path] = found
+    for path, found in nlp_input_modules(facts).items():
+        if path not in out and not NON_FEATURE_DIRS.search(path) and not path.startswith("../"):
+            out[path] = found
     return out
 
 

@@ -1,5 +1,6 @@
-"""data-1, schemas declared in code: pandera, pydantic feature rows, TFDV, JSON Schema records,
-Deepchecks data-integrity suites. Each earns credit only at the call that validates data."""
+"""data-1, schemas declared in code: pandera, TFDV, JSON Schema records, Deepchecks
+data-integrity suites (pydantic models: schema_pydantic.py). Each earns credit only at the call
+that validates data."""
 
 from __future__ import annotations
 
@@ -9,10 +10,9 @@ from collections.abc import Iterator
 from ml_readiness.checklib import call_evidence, kind_of
 from ml_readiness.evidence import Evidence, Finding, Hint
 from ml_readiness.facts import Facts, is_example_config, is_test_path
-from ml_readiness.facts.python import Call, ClassDef, Function, PythonFacts
+from ml_readiness.facts.python import Call, ClassDef, PythonFacts
 
 from ._shared import (
-    NUMERIC_ANNOTATION,
     assigned_name,
     calls_from,
     class_fields,
@@ -23,26 +23,7 @@ from ._shared import (
 
 ITEM = "data-1"
 PANDERA_DECORATORS = ("check_types", "check_input", "check_output", "check_io")
-FEATURE_ROW_NAME = re.compile(
-    r"(Feature|Row|Record|Example|Sample|Observation|Instance|Input|Transaction|Event)s?$"
-)
-LOADING_CALLS = (
-    "read_csv",
-    "read_parquet",
-    "read_json",
-    "read_sql",
-    "read_table",
-    "load",
-    "loads",
-    "DictReader",
-    "iterrows",
-    "itertuples",
-    "to_dict",
-    "read_text",
-)
-LOADING_SCOPE = re.compile(r"load|read|ingest|valid|parse|clean|prepare|fetch", re.I)
 TOY_DIRS = re.compile(r"(^|/)(docs?|examples?|benchmarks?|asv_bench|tutorials?)/")
-ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "api_route"})
 
 
 def _class_bases(pf: PythonFacts, root: str, names: tuple[str, ...]) -> list[ClassDef]:
@@ -142,108 +123,6 @@ def pandera_evidence(facts: Facts) -> Iterator[Evidence | Finding | Hint]:
 def _signature(facts: Facts, path: str, line: int) -> str:
     lines = facts.lines(path)
     return "\n".join(lines[line - 1 : line + 4]) if not path.endswith(".ipynb") else ""
-
-
-def pydantic_evidence(facts: Facts) -> Iterator[Evidence | Finding]:
-    """pydantic models of feature rows validated in data-loading code."""
-    models: dict[str, tuple[str, int, list[str]]] = {}
-    for path, pf in facts.python_files(mentions=("BaseModel",)):
-        if toy_schema_path(path):
-            continue
-        for cls in _class_bases(pf, "pydantic", ("BaseModel",)):
-            fields = class_fields(facts, path, cls)
-            numeric = sum(1 for _n, ann, _l in fields if NUMERIC_ANNOTATION.match(ann))
-            named = FEATURE_ROW_NAME.search(cls.qualname.rsplit(".", 1)[-1])
-            if len(fields) >= 2 and (named or (len(fields) >= 3 and numeric * 2 >= len(fields))):
-                models[cls.qualname.rsplit(".", 1)[-1]] = (path, cls.line, [f[0] for f in fields])
-    if not models:
-        return
-    validated: set[str] = set()
-    for path, fn, name, route in fastapi_bodies(facts, models):
-        validated.add(name)
-        detail = (
-            f"pydantic request model `{name}` covers {column_list(models[name][2])}; "
-            f"FastAPI validates every request body of {route} against it"
-        )
-        yield Evidence(ITEM, detail, path, fn.line, kind=kind_of(path), symbol=fn.qualname)
-    for path, pf in facts.python_files(mentions=tuple(models), notebooks=True):
-        loads = {c.scope for c in pf.calls if c.attr in LOADING_CALLS}
-        for call in pf.calls:
-            head = receiver(call) if "." in call.name else call.name
-            how = call.attr if "." in call.name else "construction"
-            if head not in models or how not in (
-                "model_validate",
-                "model_validate_json",
-                "parse_obj",
-                "construction",
-            ):
-                continue
-            if not (call.scope in loads or LOADING_SCOPE.search(call.scope)):
-                continue
-            validated.add(head)
-            detail = (
-                f"pydantic feature-row model `{head}` covers {column_list(models[head][2])}; "
-                f"rows validated by `{call.name}` in data-loading code"
-            )
-            yield call_evidence(ITEM, path, call, detail)
-    for name, (path, line, cols) in sorted(models.items()):
-        if name not in validated:
-            yield Finding(
-                ITEM,
-                f"pydantic feature-row model `{name}` covers {column_list(cols)}, but no "
-                "data-loading code validates rows with it (not validated against; earns nothing)",
-                path,
-                line,
-            )
-
-
-def fastapi_bodies(
-    facts: Facts, models: dict[str, tuple[str, int, list[str]]]
-) -> Iterator[tuple[str, Function, str, str]]:
-    """(path, route function, model, `POST /predict`) for FastAPI routes (`@app.post(...)`,
-    `@router.get(...)`) that take a pydantic model as a parameter: FastAPI parses and validates
-    each request body against that model before the function runs."""
-    for path, pf in facts.python_files(mentions=("fastapi",)):
-        if toy_schema_path(path) or not pf.imports_module("fastapi"):
-            continue
-        lines = facts.lines(path)
-        for fn in pf.functions:
-            verbs = [d.rsplit(".", 1)[-1] for d in fn.decorators if "." in d]
-            verb = next((v for v in verbs if v in ROUTE_METHODS), None)
-            if verb is None:
-                continue
-            params = _params_text(lines, fn)
-            for name in models:
-                if re.search(rf":\s*(\w+\[)?(\w+\.)?{re.escape(name)}\b", params):
-                    url = next(
-                        (
-                            c.args[0]
-                            for c in pf.calls
-                            if c.line < fn.line
-                            and c.line >= fn.line - 3
-                            and c.attr == verb
-                            and c.args
-                            and isinstance(c.args[0], str)
-                            and not c.args[0].startswith("$")
-                        ),
-                        None,
-                    )
-                    route = f"`{verb.upper()} {url}`" if url else f"`{fn.name}`"
-                    yield path, fn, name, route
-                    break
-
-
-def _params_text(lines: list[str], fn: Function) -> str:
-    """The parameter list of a `def` (up to the closing `):` / `) ->`)."""
-    text = []
-    for number in range(fn.line, min(fn.end_line, fn.line + 15) + 1):
-        raw = lines[number - 1] if 0 < number <= len(lines) else ""
-        if not text and not re.match(r"\s*(async\s+)?def\b", raw):
-            continue  # decorator lines are part of the function's span
-        text.append(raw)
-        if re.search(r"\)\s*(->[^:]*)?:\s*(#.*)?$", raw):
-            break
-    return "\n".join(text)
 
 
 TFDV_VALIDATE = ("validate_statistics", "validate_examples_in_csv", "validate_examples_in_tfrecord")
@@ -397,7 +276,6 @@ def deepchecks_evidence(facts: Facts) -> Iterator[Evidence | Finding]:
 def code_schema_evidence(facts: Facts) -> Iterator[Evidence | Finding | Hint]:
     for source in (
         pandera_evidence,
-        pydantic_evidence,
         tfdv_evidence,
         jsonschema_evidence,
         deepchecks_evidence,

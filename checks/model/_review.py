@@ -209,6 +209,43 @@ def documented_review(facts: Facts, item: str) -> list[Evidence]:
     return out[:2]
 
 
+APPROVAL_KWARGS = ("approval_status", "model_approval_status", "ModelApprovalStatus")
+REGISTER_CALLS = frozenset(
+    {"RegisterModel", "register", "ModelStep", "create_model_package", "ModelPackage"}
+)
+PENDING = "PendingManualApproval"
+
+
+def registry_approval(facts: Facts, item: str) -> list[Evidence]:
+    """A model registry that requires a human approval: models registered with
+    `approval_status`/`ModelApprovalStatus` "PendingManualApproval" (SageMaker `RegisterModel`,
+    `model.register(...)`, boto3 `create_model_package`), literally or through a pipeline
+    parameter whose default is that status. Someone must approve each model version before it
+    can be deployed: a review route (manual)."""
+    out = []
+    for path, pf in facts.python_files(mentions=(PENDING,), tests=False):
+        if path.startswith("../") or is_example_config(path):
+            continue
+        literals = {
+            v for c in pf.calls for v in (*c.args, *(v for _k, v in c.kwargs)) if v == PENDING
+        }
+        for call in pf.calls:
+            if call.attr not in REGISTER_CALLS:
+                continue
+            status = next((call.kw(k) for k in APPROVAL_KWARGS if call.has_kw(k)), None)
+            pending = isinstance(status, str) and (
+                "Pending" in status or (status.startswith("$") and bool(literals))
+            )
+            if pending:
+                detail = (
+                    f"model registry requires human approval: `{call.name}` registers each "
+                    f"model as {PENDING}"
+                )
+                out.append(Evidence(item, detail, path, call.line, "code", "manual"))
+                break
+    return out[:2]
+
+
 def _fixture_hydra(facts: Facts, path: str, pf: PythonFacts, fn: Function) -> str | None:
     """The fixture (`cfg_train`, in conftest.py) through which a test gets configs that a
     fixture composes with Hydra, or None."""

@@ -21,6 +21,7 @@ from ml_readiness.checks.model._review import (
     documented_review,
     model_code_paths,
     pr_template_items,
+    registry_approval,
 )
 
 from ml_readiness.evidence import Evidence, Hint, Kind
@@ -76,8 +77,22 @@ HYPER_KEYS = frozenset(
         "maxBins",
         "subsamplingRate",
         "minInstancesPerNode",
+        # XGBoost-native names (also SageMaker's built-in XGBoost)
+        "eta",
+        "num_round",
+        "num_boost_round",
+        "early_stopping_rounds",
+        "colsample_bytree",
+        "colsample_bylevel",
+        "max_leaves",
+        "scale_pos_weight",
+        "reg_alpha",
+        "reg_lambda",
+        "objective",
     }
 )
+# Calls that set an estimator's hyperparameters by keyword (SageMaker `Estimator`).
+SET_HYPER = ("set_hyperparameters",)
 SPEC_PATH_WORDS = re.compile(r"(^|/)(model|models|train|training|experiment|hparams)", re.I)
 CARD_KEYS = frozenset({"library_name", "pipeline_tag", "model-index", "base_model"})
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(\n|\Z)", re.S)
@@ -215,13 +230,20 @@ def _instantiated(facts: Facts, name: str) -> bool:
 
 
 def _literal_kwargs_specs(facts: Facts) -> list[Spec]:
+    """Hyperparameters written as literal keywords of a model constructor, of
+    `estimator.set_hyperparameters(...)` (SageMaker), or as the `hyperparameters={...}` dict
+    of a SageMaker estimator (`Estimator`, `HuggingFace`, `PyTorch` ...)."""
     out = []
-    for path, pf in facts.python_files(mentions=("learning_rate", "max_depth", "n_estimators")):
+    tokens = ("learning_rate", "max_depth", "n_estimators", *SET_HYPER, "hyperparameters=")
+    for path, pf in facts.python_files(mentions=tokens):
         if is_test_path(path):
             continue
         for c in pf.calls:
             keys = {k for k, v in c.kwargs if k in HYPER_KEYS and v is not EXPR}
-            if len(keys) >= 3 and c.attr[:1].isupper():
+            given = c.kw("hyperparameters")
+            if isinstance(given, tuple) and c.qualified.startswith("sagemaker"):
+                keys = _literal_keys(given) & HYPER_KEYS
+            if len(keys) >= 3 and (c.attr[:1].isupper() or c.attr in SET_HYPER):
                 detail = f"hyperparameters of `{c.name}` ({', '.join(sorted(keys)[:5])}) in code"
                 out.append(Spec(path, c.line, detail, "code"))
                 break
@@ -262,7 +284,11 @@ def model_specs_reviewed(facts: Facts) -> Iterator[Evidence | Hint]:
     with Hugging Face card metadata). Review route: a CODEOWNERS (`.github/`, root, `docs/`)
     whose patterns match model code or config paths (last match wins; an owner-less pattern
     unassigns), a PR template with a model/metrics/evaluation review heading or checklist item,
-    or a documented model review process. Specs with a route are manual. A spec-checking test
+    a documented model review process, or a model registry that registers each model as
+    `PendingManualApproval` (SageMaker `RegisterModel`/`register`, boto3
+    `create_model_package`). Hyperparameters in code include SageMaker
+    `estimator.set_hyperparameters(...)` and `hyperparameters={...}` (XGBoost-native keys such as
+    eta, num_round, subsample count). Specs with a route are manual. A spec-checking test
     (loads every config file, composes Hydra configs or instantiates model configs composed by
     a fixture, loads specs with the project's own loader and builds the model, or runs
     `--multirun experiment=glob(*)`) is test evidence that scoring makes automated when CI
@@ -282,6 +308,7 @@ def model_specs_reviewed(facts: Facts) -> Iterator[Evidence | Hint]:
             hints.append(owners.why_not())
     routes.extend(pr_template_items(facts, ITEM))
     routes.extend(documented_review(facts, ITEM))
+    routes.extend(registry_approval(facts, ITEM))
     tests = config_loading_tests(facts, ITEM)
     if not specs:
         yield Hint(ITEM, "no model configuration, hyperparameters in code or model card found")

@@ -306,7 +306,7 @@ def test_pydantic_request_body_is_validated_by_fastapi(tmp_path) -> None:
     """A pydantic model a FastAPI route takes as its body is validated on every request."""
     root = make_repo(tmp_path, {"src/serve.py": SERVE})
     out = run_check(root, CHECK)
-    assert evidence(out) == [("src/serve.py", 21, "code", "automated", "create_app.predict")]
+    assert evidence(out) == [("src/serve.py", 21, "code", "manual", "create_app.predict")]
     assert details(out) == [
         "pydantic request model `LoanApplication` covers 3 columns: income, amount, term; "
         "FastAPI validates every request body of `POST /predict` against it"
@@ -498,3 +498,291 @@ def test_nothing_found_says_what_was_looked_for(tmp_path) -> None:
     out = run_check(root, CHECK)
     assert evidence(out) == [] and findings(out) == []
     assert hints(out)[0].startswith("no schema that data is validated against")
+
+
+POLICY = """
+from pydantic import BaseModel, Field
+
+
+class PolicyFeatures(BaseModel):
+    lob: str
+    annual_premium: float = Field(gt=0)
+    tenure_months: int = Field(ge=0)
+
+
+class BatchResponse(BaseModel):
+    total: float
+    at_risk: float
+    premium: float
+"""
+
+
+def test_trap_schema_unit_test_is_not_data_validation(tmp_path) -> None:
+    """A CI-run test asserting the model rejects bad input tests the schema class; it does not
+    validate the training data ("invalid" is not the word "valid"); a response model is no
+    feature row."""
+    root = make_repo(
+        tmp_path,
+        {
+            "src/api/schemas.py": POLICY,
+            "src/api/checks.py": """
+                from src.api.schemas import PolicyFeatures
+
+
+                def check_invalid_lob():
+                    return PolicyFeatures(lob="marine", annual_premium=1.0, tenure_months=1)
+            """,
+            "tests/test_schemas.py": """
+                import pytest
+
+                from src.api.schemas import PolicyFeatures
+
+
+                def test_invalid_lob_raises():
+                    with pytest.raises(ValueError):
+                        PolicyFeatures(lob="marine", annual_premium=-1, tenure_months=1)
+            """,
+            ".github/workflows/ci.yml": ci("pytest tests"),
+        },
+    )
+    out = run_check(root, CHECK)
+    assert evidence(out) == []
+    assert findings(out) == [("src/api/schemas.py", 4, None)]
+    assert levels(audit(root))["data-1"] == "none"
+
+
+def test_pydantic_rows_validated_in_camel_case_reader(tmp_path) -> None:
+    """Whole words of the function name count, camelCase included (`readPolicies`)."""
+    root = make_repo(
+        tmp_path,
+        {
+            "src/api/schemas.py": POLICY,
+            "src/ingest.py": """
+                from src.api.schemas import PolicyFeatures
+
+
+                def readPolicies(rows):
+                    return [PolicyFeatures(**r) for r in rows]
+            """,
+        },
+    )
+    out = run_check(root, CHECK)
+    assert evidence(out) == [("src/ingest.py", 5, "code", "automated", "readPolicies")]
+
+
+GENERATE = """
+from fastapi import FastAPI
+from pydantic import BaseModel, Field
+
+app = FastAPI()
+
+
+class PredictRequest(BaseModel):
+    prompt: str = Field(min_length=1)
+    max_new_tokens: int = Field(256, ge=1)
+    temperature: float = Field(0.7, ge=0.0)
+    top_p: float = Field(0.9, le=1.0)
+
+
+@app.post("/predict")
+def predict(request: PredictRequest) -> dict:
+    return {"text": request.prompt}
+"""
+VALIDATOR = """
+from datasets import Dataset
+
+
+class DatasetValidator:
+    REQUIRED_COLUMNS = ("instruction", "output")
+
+    @staticmethod
+    def validate_schema(dataset: Dataset) -> tuple[bool, list[str]]:
+        columns = set(dataset.column_names)
+        missing = [c for c in DatasetValidator.REQUIRED_COLUMNS if c not in columns]
+        return not missing, missing
+
+    @classmethod
+    def validate_all(cls, dataset: Dataset) -> Dataset:
+        ok, missing = cls.validate_schema(dataset)
+        if not ok:
+            raise ValueError(f"Dataset missing required columns: {missing}")
+        return dataset
+"""
+
+
+def test_llm_request_model_is_not_a_feature_schema_but_column_validator_is(tmp_path) -> None:
+    """An LLM request (prompt + generation settings) is left to monitor-2; the hand-written
+    REQUIRED_COLUMNS validator the training script calls is the training-data schema."""
+    root = make_repo(
+        tmp_path,
+        {
+            "src/inference/api.py": GENERATE,
+            "src/data/validator.py": VALIDATOR,
+            "scripts/train.py": """
+                from datasets import load_dataset
+
+                from src.data.validator import DatasetValidator
+
+
+                def main():
+                    dataset = load_dataset("json", data_files="data/train.json")["train"]
+                    dataset = DatasetValidator.validate_all(dataset)
+                    trainer.train()
+
+
+                if __name__ == "__main__":
+                    main()
+            """,
+        },
+    )
+    out = run_check(root, CHECK)
+    assert evidence(out) == [("scripts/train.py", 8, "code", "manual", "main")]
+    assert details(out) == [
+        "hand-written column check `DatasetValidator.validate_all` raises when the data lacks "
+        "`REQUIRED_COLUMNS` (2 columns: instruction, output); training data checked by "
+        "`DatasetValidator.validate_all` (column presence)"
+    ]
+    assert hints(out) == [
+        "pydantic model `PredictRequest` (src/inference/api.py:7) holds generation settings "
+        "(max_new_tokens, temperature, top_p), not feature rows; not credited as a feature "
+        "schema (request validation is monitor-2)"
+    ]
+    assert levels(audit(root))["data-1"] == "manual"
+
+
+def test_trap_column_validator_nobody_calls_and_column_list_without_raise(tmp_path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "src/data/validator.py": VALIDATOR,
+            "src/features/schema.py": """
+                import pandas as pd
+
+                FEATURE_COLUMNS = ["age", "income"]
+
+
+                def to_model_frame(records):
+                    frame = pd.DataFrame(records)
+                    return frame[[c for c in FEATURE_COLUMNS if c in frame.columns]]
+            """,
+            "scripts/train.py": """
+                from src.features.schema import to_model_frame
+
+
+                def main():
+                    model.fit(to_model_frame([]))
+            """,
+        },
+    )
+    out = run_check(root, CHECK)
+    assert evidence(out) == []
+    assert findings(out) == [("src/data/validator.py", 14, None)]
+    assert levels(audit(root))["data-1"] == "none"
+
+
+def test_column_validator_with_type_checks_run_by_ci_is_automated(tmp_path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "src/schema.py": """
+                FEATURE_COLS = ["age", "income"]
+
+
+                def validate(df):
+                    missing = [c for c in FEATURE_COLS if c not in df.columns]
+                    if missing:
+                        raise ValueError(f"missing columns: {missing}")
+                    if str(df["age"].dtype) != "int64":
+                        raise TypeError("age must be an integer column")
+            """,
+            "train.py": """
+                import pandas as pd
+
+                from src.schema import validate
+
+
+                def train():
+                    df = pd.read_csv("data/train.csv")
+                    validate(df)
+                    model.fit(df)
+
+
+                if __name__ == "__main__":
+                    train()
+            """,
+            ".github/workflows/ci.yml": ci("python train.py"),
+        },
+    )
+    out = run_check(root, CHECK)
+    assert evidence(out) == [("train.py", 8, "code", "automated", "train")]
+    assert levels(audit(root))["data-1"] == "automated"
+
+
+def test_fastapi_request_schema_exercised_by_ci_stays_manual(tmp_path) -> None:
+    """A request model guards serving (monitor-2); CI posting to the route does not make it
+    automated validation of the training data."""
+    root = make_repo(
+        tmp_path,
+        {
+            "src/api/main.py": """
+                from fastapi import FastAPI
+                from pydantic import BaseModel
+
+                app = FastAPI()
+
+
+                class LoanApplication(BaseModel):
+                    income: float
+                    amount: float
+                    term: int
+
+
+                @app.post("/predict")
+                def predict(application: LoanApplication) -> dict:
+                    return {"score": 0.5}
+            """,
+            "tests/test_api.py": """
+                from fastapi.testclient import TestClient
+
+                from src.api.main import app
+
+
+                def test_predict():
+                    client = TestClient(app)
+                    payload = {"income": 1.0, "amount": 600.0, "term": 12}
+                    assert client.post("/predict", json=payload).status_code == 200
+            """,
+            ".github/workflows/ci.yml": ci("pytest tests"),
+        },
+    )
+    out = run_check(root, CHECK)
+    assert evidence(out) == [("src/api/main.py", 14, "code", "manual", "predict")]
+    assert levels(audit(root))["data-1"] == "manual"
+
+
+def test_trap_deny_list_of_columns_is_not_a_schema(tmp_path) -> None:
+    """Raising when a forbidden column is present is a meta-level requirement (data-4), not a
+    schema of the columns the data must have."""
+    root = make_repo(
+        tmp_path,
+        {
+            "src/features.py": """
+                FORBIDDEN_COLUMNS = ("age", "gender")
+
+
+                def build(df):
+                    leaked = [c for c in FORBIDDEN_COLUMNS if c in df.columns]
+                    if leaked:
+                        raise ValueError(f"forbidden columns: {leaked}")
+                    return df
+            """,
+            "train.py": """
+                from src.features import build
+
+
+                def train(df):
+                    model.fit(build(df))
+            """,
+        },
+    )
+    assert evidence(run_check(root, CHECK)) == []

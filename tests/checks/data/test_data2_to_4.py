@@ -366,3 +366,36 @@ def test_data4_trap_skipped_test_and_no_assert(tmp_path) -> None:
     out = run_check(root, "feature-requirements")
     assert evidence(out) == [("tests/test_policy.py", 3, "config", "manual", None)]
     assert "written down but not enforced" in details(out)[0]
+
+
+def test_data2_script_is_preferred_over_a_notebook_without_outputs(tmp_path) -> None:
+    """An unexecuted notebook (no saved outputs) is not listed when a script computes the
+    same analysis; the reason then leads with the script."""
+    files = {
+        "notebooks/04_shap.ipynb": notebook(
+            "import shap\nexplainer = shap.TreeExplainer(model)",
+            "values = explainer.shap_values(X)",
+        ),
+        "src/models/train.py": """
+            import shap
+
+
+            def explain(model, X):
+                explainer = shap.TreeExplainer(model)
+                return explainer.shap_values(X)
+        """,
+    }
+    out = run_check(make_repo(tmp_path / "both", files), "feature-importance")
+    assert evidence(out) == [("src/models/train.py", 5, "code", "automated", "explain")]
+    assert hints(out) == [
+        "notebooks/04_shap.ipynb:10 (SHAP values computed with `shap.TreeExplainer`) is a "
+        "notebook without saved outputs; not listed, the script/result evidence is"
+    ]
+    alone = make_repo(
+        tmp_path / "alone", {"notebooks/04_shap.ipynb": files["notebooks/04_shap.ipynb"]}
+    )
+    out = run_check(alone, "feature-importance")
+    assert details(out) == [
+        "SHAP values computed with `shap.TreeExplainer` (notebook has no saved outputs)"
+    ]
+    assert levels(audit(alone))["data-2"] == "manual"

@@ -81,7 +81,29 @@ def test_data5_trap_gitignore_without_remote_and_unused_hash(tmp_path) -> None:
     )
     out = run_check(root, "privacy-controls")
     assert evidence(out) == []
-    assert hints(out)[0].startswith("data kept out of git needs both")
+    assert hints(out)[0] == (
+        "data kept out of git needs both a .gitignore entry for the data folder and a DVC "
+        "remote or Git LFS: `data/` is ignored (.gitignore:1); no DVC remote or Git LFS "
+        "stores the data"
+    )
+
+
+def test_data5_reason_names_dvc_without_remote(tmp_path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            ".gitignore": "/data/raw/*.csv\n",
+            ".dvc/config": "[core]\n    autostage = true\n",
+            "data/raw/sessions.csv.dvc": "outs:\n- md5: 1\n  path: sessions.csv\n",
+        },
+    )
+    out = run_check(root, "privacy-controls")
+    assert evidence(out) == []
+    assert hints(out)[0] == (
+        "data kept out of git needs both a .gitignore entry for the data folder and a DVC "
+        "remote or Git LFS: `/data/raw/*.csv` is ignored (.gitignore:1); DVC is set up but no "
+        "remote is configured in .dvc/config"
+    )
 
 
 MASKING = """
@@ -445,3 +467,188 @@ def test_data7_spark_feature_functions_tested_in_ci(tmp_path) -> None:
     ]
     assert details(out) == ["tests feature code in spark/jobs/batch_processing.py"]
     assert levels(audit(root))["data-7"] == "automated"
+
+
+API_WITH_FEATURES = """
+import pandas as pd
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+def features_to_dataframe(policy):
+    return pd.DataFrame([policy]).fillna(0)
+
+
+def classify_risk(proba):
+    return "high" if proba > 0.5 else "low"
+"""
+
+
+def test_data7_only_tests_calling_the_feature_functions_of_an_api_module(tmp_path) -> None:
+    """A module recognised by what it does (an API module with one feature function) is
+    feature code only in that function: a test of its risk-label helper is not evidence."""
+    root = make_repo(
+        tmp_path,
+        {
+            "src/api/main.py": API_WITH_FEATURES,
+            "tests/test_api.py": """
+                from src.api.main import classify_risk, features_to_dataframe
+
+
+                def test_low_risk():
+                    assert classify_risk(0.1) == "low"
+
+
+                def test_features_fill_missing():
+                    assert features_to_dataframe({"age": None})["age"][0] == 0
+            """,
+            ".github/workflows/ci.yml": ci("pytest tests"),
+        },
+    )
+    out = run_check(root, "feature-code-tests")
+    assert evidence(out) == [
+        ("tests/test_api.py", 8, "test", "automated", "test_features_fill_missing")
+    ]
+    assert details(out) == ["tests feature code in src/api/main.py"]
+
+
+def test_data7_trap_api_helper_tests_only(tmp_path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "src/api/main.py": API_WITH_FEATURES,
+            "tests/test_api.py": """
+                from src.api.main import classify_risk
+
+
+                def test_low_risk():
+                    assert classify_risk(0.1) == "low"
+            """,
+            ".github/workflows/ci.yml": ci("pytest tests"),
+        },
+    )
+    out = run_check(root, "feature-code-tests")
+    assert evidence(out) == []
+    assert hints(out) == ["feature modules without a live test calling into them: src/api/main.py"]
+    assert levels(audit(root))["data-7"] == "none"
+
+
+PROMPTS = """
+class PromptTemplate:
+    def format(self, instruction, output=""):
+        return f"### Instruction:\\n{instruction}\\n### Response:\\n{output}"
+
+    def format_train(self, sample):
+        return self.format(sample["instruction"], sample["output"])
+
+
+def get_template(name):
+    return PromptTemplate()
+"""
+PROMPT_TESTS = """
+from src.data.templates import PromptTemplate
+
+
+class TestTemplate:
+    def setup_method(self):
+        self.template = PromptTemplate()
+
+    def test_format(self):
+        assert "### Response:\\nHi" in self.template.format("Say hi", "Hi")
+"""
+
+
+def test_data7_prompt_templates_applied_by_dataset_map_in_training(tmp_path) -> None:
+    """For an LLM fine-tune, the prompt template applied to the training data by
+    `dataset.map(...)` is the input feature code; its CI-run tests are evidence."""
+    root = make_repo(
+        tmp_path,
+        {
+            "src/data/templates.py": PROMPTS,
+            "scripts/train.py": """
+                from datasets import load_dataset
+
+                from src.data.templates import get_template
+
+
+                def main():
+                    template = get_template("alpaca")
+                    dataset = load_dataset("json", data_files="train.json")["train"]
+                    dataset = dataset.map(
+                        lambda x: {"text": template.format_train(x)},
+                        remove_columns=dataset.column_names,
+                    )
+                    trainer.train()
+
+
+                if __name__ == "__main__":
+                    main()
+            """,
+            "tests/unit/test_templates.py": PROMPT_TESTS,
+            ".github/workflows/ci.yml": ci("pytest tests"),
+        },
+    )
+    out = run_check(root, "feature-code-tests")
+    assert evidence(out) == [
+        ("tests/unit/test_templates.py", 8, "test", "automated", "TestTemplate.test_format")
+    ]
+    assert details(out) == ["tests feature code in src/data/templates.py"]
+    assert levels(audit(root))["data-7"] == "automated"
+
+
+def test_data7_tokenize_function_in_training_code(tmp_path) -> None:
+    """A function of training code that calls the tokenizer is input feature code."""
+    root = make_repo(
+        tmp_path,
+        {
+            "src/tokenize_data.py": """
+                def tokenize_batch(tokenizer, batch):
+                    return tokenizer(batch["text"], truncation=True, max_length=512)
+            """,
+            "train.py": """
+                from transformers import Trainer
+
+                from src.tokenize_data import tokenize_batch
+
+
+                def main(tokenizer, dataset, model):
+                    encoded = tokenize_batch(tokenizer, dataset)
+                    Trainer(model=model, train_dataset=encoded).train()
+            """,
+            "tests/test_tokenize.py": """
+                from src.tokenize_data import tokenize_batch
+
+
+                def test_truncates(tokenizer):
+                    assert len(tokenize_batch(tokenizer, {"text": ["a " * 900]})["input_ids"][0])
+            """,
+        },
+    )
+    out = run_check(root, "feature-code-tests")
+    assert evidence(out) == [("tests/test_tokenize.py", 4, "test", "automated", "test_truncates")]
+
+
+def test_data7_trap_web_app_templates_are_not_feature_code(tmp_path) -> None:
+    """A web app's `templates.py` (and its tests) has no link to training: no `.map`, no
+    collator, no tokenizer call in training code."""
+    root = make_repo(
+        tmp_path,
+        {
+            "src/web/templates.py": PROMPTS.replace("PromptTemplate", "PageTemplate"),
+            "src/web/app.py": """
+                from src.web.templates import get_template
+
+
+                def render(sample):
+                    return get_template("page").format_train(sample)
+            """,
+            "tests/unit/test_templates.py": PROMPT_TESTS.replace(
+                "PromptTemplate", "PageTemplate"
+            ).replace("src.data", "src.web"),
+            ".github/workflows/ci.yml": ci("pytest tests"),
+        },
+    )
+    out = run_check(root, "feature-code-tests")
+    assert evidence(out) == []
+    assert hints(out) == ["no feature, preprocessing or transform modules were identified"]

@@ -376,3 +376,55 @@ def test_nested_spark_grid_config_is_a_spec(tmp_path: Path) -> None:
         "found: no CODEOWNERS entry covering model paths, no PR template with a model-review "
         "item, no documented model review process; not credited"
     ]
+
+
+SAGEMAKER_PIPELINE = """
+from sagemaker.estimator import Estimator
+from sagemaker.workflow.parameters import ParameterString
+from sagemaker.workflow.step_collections import RegisterModel
+
+
+def get_pipeline(image_uri, role):
+    model_approval_status = ParameterString(
+        name="ModelApprovalStatus", default_value="PendingManualApproval"
+    )
+    xgb_train = Estimator(image_uri=image_uri, role=role, instance_count=1)
+    xgb_train.set_hyperparameters(
+        objective="reg:squarederror", num_round=100, max_depth=9, eta=0.2, subsample=0.8
+    )
+    return RegisterModel(
+        name="RegisterModel", estimator=xgb_train, approval_status=model_approval_status
+    )
+"""
+
+
+def test_sagemaker_hyperparameters_and_registry_approval_route(tmp_path: Path) -> None:
+    """`Estimator.set_hyperparameters(...)` with XGBoost-native keys is a spec in code; a
+    registry that registers every model as PendingManualApproval is a review route."""
+    root = make_repo(tmp_path, {"build_pipeline/pipelines/pipeline.py": SAGEMAKER_PIPELINE})
+    evidence, hints = produced(root, CHECK)
+    assert where(evidence) == [
+        ("build_pipeline/pipelines/pipeline.py", 11, "code", "manual", None),
+        ("build_pipeline/pipelines/pipeline.py", 14, "code", "manual", None),
+    ]
+    assert [e.detail for e in evidence] == [
+        "hyperparameters of `xgb_train.set_hyperparameters` (eta, max_depth, num_round, "
+        "objective, subsample) in code",
+        "model registry requires human approval: `RegisterModel` registers each model as "
+        "PendingManualApproval",
+    ]
+    assert levels(audit(root))["model-1"] == "manual"
+
+
+def test_trap_registry_approved_automatically_is_no_review_route(tmp_path: Path) -> None:
+    """Registering models as Approved (no human in the loop) is no review route."""
+    code = SAGEMAKER_PIPELINE.replace(
+        'default_value="PendingManualApproval"', 'default_value="Approved"'
+    )
+    root = make_repo(tmp_path, {"build_pipeline/pipelines/pipeline.py": code})
+    evidence, hints = produced(root, CHECK)
+    assert evidence == []
+    assert hints[0].startswith(
+        "model specs are checked in (build_pipeline/pipelines/pipeline.py) but no review route"
+    )
+    assert levels(audit(root))["model-1"] == "none"

@@ -1,0 +1,135 @@
+"""data-1, hand-written column schemas: a constant listing the required columns
+(`REQUIRED_COLUMNS = ("instruction", "output")`, `FEATURE_COLS = [...]`) that a function
+compares with the data's columns and raises on, called on the training data path."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ml_readiness.checks.infra._shared import training_code
+
+from ml_readiness.checklib import call_evidence
+from ml_readiness.evidence import Evidence, Finding
+from ml_readiness.facts import Facts
+from ml_readiness.facts.imports import imported_files
+from ml_readiness.facts.python import Function, PythonFacts
+
+from ._shared import code_lines, column_list, function_text
+from .schema_code import toy_schema_path
+
+ITEM = "data-1"
+COLUMN_CONSTANT = re.compile(r"^([A-Z][A-Z0-9]*_)*(COLUMNS|COLS|FIELDS|FEATURES)$")
+# The function reads the data's columns: pandas/polars `.columns`, HF datasets `column_names`,
+# csv `fieldnames`, a record's `.keys()`.
+READS_COLUMNS = re.compile(r"\.columns\b|\bcolumn_names\b|\bfieldnames\b|\.keys\(\)")
+# A deny list (columns that must NOT be there) is a meta-level requirement (data-4), not a schema.
+DENY_LIST = re.compile(r"FORBIDDEN|BANNED|DENY|DENIED|BLOCK|EXCLUD|DROP|IGNORE|SKIP|PII|SENSITIVE")
+# The line compares the required columns with what the data has (presence check).
+PRESENCE = re.compile(r"\bnot in\b|\bmissing\b|issubset|issuperset|difference|-\s*set\(|<=|>=")
+RAISES = re.compile(r"^\s*(raise|assert)\b", re.M)
+TYPE_CHECK = re.compile(r"\.dtypes?\b|is_numeric_dtype|is_string_dtype|\bisinstance\(")
+DATA_SCRIPT = re.compile(r"prepar|preprocess|ingest|etl|make_dataset|build_dataset|process_data")
+MAX_EVIDENCE = 3
+
+
+def _constants(pf: PythonFacts) -> dict[str, list[str]]:
+    """Column-list constants of a module or class: name -> the literal column names."""
+    out = {}
+    for a in pf.assigns:
+        if not COLUMN_CONSTANT.match(a.name):
+            continue
+        cols = [v for v in a.value if isinstance(v, str)] if isinstance(a.value, tuple) else []
+        if len(cols) >= 2 or not isinstance(a.value, tuple):
+            out[a.name] = cols
+    return out
+
+
+def _raises(facts: Facts, path: str, fn: Function) -> bool:
+    return fn.asserts > 0 or bool(RAISES.search(code_lines(function_text(facts, path, fn))))
+
+
+def _validators(facts: Facts, path: str, pf: PythonFacts) -> list[tuple[Function, str, str]]:
+    """(function that raises on bad columns, constant, what it checks) for one module: a
+    function comparing a column constant with the data's columns that raises itself, or whose
+    result a function of the same module raises on (`validate_all` raising when
+    `validate_schema` reports missing columns)."""
+    consts = _constants(pf)
+    out: list[tuple[Function, str, str]] = []
+    for fn in pf.functions:
+        text = code_lines(function_text(facts, path, fn))
+        used = [
+            n
+            for n in consts
+            if not DENY_LIST.search(n)
+            and any(
+                re.search(rf"\b{re.escape(n)}\b", line) and PRESENCE.search(line)
+                for line in text.splitlines()
+            )
+        ]
+        if not used or not READS_COLUMNS.search(text):
+            continue
+        checks = "column types" if TYPE_CHECK.search(text) else "column presence"
+        if _raises(facts, path, fn):
+            out.append((fn, used[0], checks))
+            continue
+        for other in pf.functions:
+            calls_it = (
+                any(c.attr == fn.name and c.scope == other.qualname for c in pf.calls)
+                and other.qualname != fn.qualname
+            )
+            if calls_it and _raises(facts, path, other):
+                out.append((other, used[0], checks))
+                break
+    return out
+
+
+def _training_path(facts: Facts, path: str, pf: PythonFacts) -> bool:
+    """Training code (entry points and what they import) or a data-preparation script."""
+    if path in training_code(facts):
+        return True
+    return pf.has_main and bool(DATA_SCRIPT.search(path.rsplit("/", 1)[-1].lower()))
+
+
+def column_validator_evidence(facts: Facts) -> Iterator[Evidence | Finding]:
+    """Hand-written column validators called on the training data path."""
+    found: list[tuple[str, Function, str, list[str], str]] = []
+    for path, pf in facts.python_files(mentions=("COLUMNS", "COLS", "FIELDS"), tests=False):
+        if toy_schema_path(path) or path.startswith("../"):
+            continue
+        consts = _constants(pf)
+        for fn, const, checks in _validators(facts, path, pf):
+            found.append((path, fn, const, consts[const], checks))
+    if not found:
+        return
+    callers = facts.python_files(mentions=tuple({fn.name for _p, fn, *_r in found}), tests=False)
+    for path, fn, const, cols, checks in found:
+        shown = column_list(cols) if cols else f"the columns in `{const}`"
+        what = (
+            f"hand-written column check `{fn.qualname}` raises when the data lacks "
+            f"`{const}` ({shown})"
+        )
+        sites = 0
+        for other, opf in callers:
+            if other != path and path not in imported_files(facts, other, opf):
+                continue
+            if not _training_path(facts, other, opf):
+                continue
+            for call in opf.calls:
+                if call.attr != fn.name or call.scope.startswith(fn.qualname):
+                    continue
+                if sites < MAX_EVIDENCE:
+                    detail = f"{what}; training data checked by `{call.name}` ({checks})"
+                    # presence-only checks capture which columns exist, not their types or
+                    # ranges: a manual-level schema even when the pipeline runs it
+                    credit = "automated" if checks == "column types" else "manual"
+                    yield call_evidence(ITEM, other, call, detail, credit=credit)
+                sites += 1
+        if not sites:
+            yield Finding(
+                ITEM,
+                f"{what}, but no training or data-preparation code calls it (not validated "
+                "against; earns nothing)",
+                path,
+                fn.line,
+            )
