@@ -6,9 +6,14 @@ from pathlib import Path
 
 from ml_readiness.entrypoints import (
     EntryPoint,
+    Route,
+    match_routes,
     reachable_functions,
+    route_path,
+    routes,
     serving_entry_points,
     signature_annotations,
+    startup_hooks,
     training_entry_points,
 )
 from ml_readiness.facts import Facts
@@ -422,3 +427,134 @@ def test_signature_annotations(tmp_path: Path) -> None:
     )
     assert signature_annotations(f, "a.py", "predict") == {"req": "'Request'", "n": "int"}
     assert signature_annotations(f, "a.py", "missing") == {}
+
+
+def test_routes_paths_and_matching(tmp_path: Path) -> None:
+    f = facts_of(
+        tmp_path,
+        {
+            "web.py": """
+                from fastapi import APIRouter
+                router = APIRouter(prefix="/v1")
+
+                @router.post("/predict")
+                def predict(body: dict):
+                    return body
+
+                @router.api_route("/items/{item_id}", methods=["GET", "PUT"])
+                def item(item_id: int):
+                    return item_id
+
+                def score():
+                    return 1
+
+                router.add_api_route("/score", score, methods=["POST"])
+            """
+        },
+    )
+    found = routes(f, "web.py")
+    assert found == [
+        Route("web.py", "predict", "/predict", frozenset({"post"})),
+        Route("web.py", "item", "/items/{item_id}", frozenset({"get", "put"})),
+        Route("web.py", "score", "/score", frozenset({"post"})),
+    ]
+    assert route_path(f.python("web.py"), "item") == "/items/{item_id}"
+    assert route_path(f.python("web.py"), "score") == "/score"
+    assert [r.symbol for r in match_routes(found, "/items/7?full=1", "put")] == ["item"]
+    assert match_routes(found, "/items/7", "post") == []  # wrong method
+    assert [r.symbol for r in match_routes(found, "/v1/predict", "post")] == ["predict"]
+    assert match_routes(found, "/predictions", "post") == []
+
+
+LIFESPAN_APP = """
+    from contextlib import asynccontextmanager
+    import joblib
+    from fastapi import FastAPI
+    from feats import Builder
+
+    builder = None
+
+    def load_model():
+        return joblib.load("model.pkl")
+
+    @asynccontextmanager
+    async def lifespan(app):
+        global builder
+        builder = Builder()
+        load_model()
+        yield
+
+    app = FastAPI(lifespan=lifespan)
+
+    @app.on_event("startup")
+    def warm():
+        pass
+
+    @app.on_event("shutdown")
+    def close():
+        pass
+
+    def lifespan_unused():
+        pass
+
+    @app.post("/predict")
+    def predict(row: dict):
+        return builder.transform(row)
+"""
+
+
+def test_route_reach_starts_from_the_apps_startup_hooks(tmp_path: Path) -> None:
+    f = facts_of(
+        tmp_path,
+        {
+            "api.py": LIFESPAN_APP,
+            "feats.py": """
+                class Builder:
+                    def transform(self, row):
+                        return row
+                    def fit(self, rows):
+                        return self
+            """,
+        },
+    )
+    assert startup_hooks(f, "api.py") == [("api.py", "lifespan"), ("api.py", "warm")]
+    (entry,) = serving_entry_points(f)
+    assert reachable_functions(f, entry) == {
+        ("api.py", "predict"),
+        ("api.py", "lifespan"),
+        ("api.py", "warm"),
+        ("api.py", "load_model"),
+        ("feats.py", "Builder"),
+        ("feats.py", "Builder.transform"),
+    }
+
+
+def test_startup_hooks_of_another_app_are_not_reached(tmp_path: Path) -> None:
+    f = facts_of(
+        tmp_path,
+        {
+            "admin.py": LIFESPAN_APP.replace('"/predict"', '"/admin"'),
+            "feats.py": "class Builder:\n    def transform(self, row):\n        return row\n",
+            "api.py": """
+                from flask import Flask
+                app = Flask(__name__)
+
+                def load():
+                    pass
+
+                @app.before_first_request
+                def boot():
+                    load()
+
+                @app.route("/predict", methods=["POST"])
+                def predict():
+                    return "1"
+            """,
+        },
+    )
+    entry = next(e for e in serving_entry_points(f) if e.path == "api.py")
+    assert reachable_functions(f, entry) == {
+        ("api.py", "predict"),
+        ("api.py", "boot"),
+        ("api.py", "load"),
+    }

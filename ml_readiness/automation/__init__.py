@@ -55,12 +55,17 @@ class AutomationMap:
     unresolved: list[tuple[str, str]] = field(default_factory=list)
     # path -> why it is not executed (e.g. "not collected: ci.yml runs `pytest tests/unit`")
     reasons: dict[str, str] = field(default_factory=dict)
+    # path -> all its executions sorted (`executions(path)`); emptied by `record`
+    _by_file: dict[str, list[Execution]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def record(self, path: str, symbol: str | None, execution: Execution) -> None:
         """Note that `path` (function `symbol`, or the module when None) runs via `execution`."""
         runs = self.executed.setdefault(path, {}).setdefault(symbol or "", [])
         if execution not in runs:
             runs.append(execution)
+            self._by_file.clear()
 
     def executions(self, path: str, symbol: str | None = None) -> list[Execution]:
         """All executions of `path` (and `symbol`), best trigger first."""
@@ -68,9 +73,12 @@ class AutomationMap:
         if symbol:
             runs = list(by_symbol.get(symbol, []))
             # a method `Cls.m` counts as executed when its class-qualified name is executed
-        else:
-            runs = [e for lst in by_symbol.values() for e in lst]
-        return sorted(runs, key=lambda e: (TRIGGER_RANK.get(e.trigger, 9), e.root, e.chain))
+            return sorted(runs, key=_rank)
+        cached = self._by_file.get(path)
+        if cached is None:  # asked for many times per file (every symbol's `why_not`)
+            cached = sorted((e for lst in by_symbol.values() for e in lst), key=_rank)
+            self._by_file[path] = cached
+        return list(cached)
 
     def execution_of(self, path: str, symbol: str | None = None) -> Execution | None:
         """The best execution of `path`/`symbol` (automated triggers first), or None."""
@@ -129,6 +137,10 @@ class AutomationMap:
             },
             "unresolved": [{"path": p, "reason": r} for p, r in sorted(self.unresolved)],
         }
+
+
+def _rank(e: Execution) -> tuple:
+    return (TRIGGER_RANK.get(e.trigger, 9), e.root, e.chain)
 
 
 def _logical(path: str) -> str:

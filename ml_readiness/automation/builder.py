@@ -112,6 +112,7 @@ def _build(facts: Facts, amap: AutomationMap, prefix: str) -> None:
         if note not in amap.unresolved:
             amap.unresolved.append(note)
     explain(facts, amap, resolver)
+    amap._by_file.clear()  # `record` below wrote `executed` directly
 
 
 def record(amap: AutomationMap, graph: CallGraph, root: Root, groups: list[list[Seed]]) -> None:

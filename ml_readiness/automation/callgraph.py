@@ -5,8 +5,10 @@ A node is (file, scope): `<module>` (module-level code and class bodies, run on 
 qualified name. From a node we follow its calls to functions and classes defined in the
 repository (through imports, re-exports and relative imports), the imports it makes (their
 module-level code runs), functions it passes as callbacks, `self.m()` within a class, and
-methods called in the same scope where an instance of a repository class is created. Anything
-that cannot be resolved is not followed: an import alone never marks a function executed.
+methods called in the same scope where an instance of a repository class is created, and the
+route handlers a test's test-client requests reach (`client.post("/predict")`, resolved by
+`entrypoints.client_route_targets`). Anything that cannot be resolved is not followed: an
+import alone never marks a function executed.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import posixpath
 from collections import deque
 from typing import TYPE_CHECKING
 
+from ml_readiness.entrypoints import client_route_targets
 from ml_readiness.facts.imports import module_index
 from ml_readiness.facts.python import MAIN, MODULE, PythonFacts
 
@@ -264,6 +267,8 @@ class CallGraph:
                 if hit:
                     out.append(hit)
                     break
+        if pf.is_test_file or path.endswith("conftest.py"):  # client.post("/predict") → route
+            out.extend(client_route_targets(self.facts, path).get(scope, ()))  # type: ignore[arg-type]
         return out
 
     def reach(self, seeds: tuple[Node, ...]) -> dict[Node, Node | None]:

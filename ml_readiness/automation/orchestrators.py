@@ -6,6 +6,9 @@
 - Kubeflow (`@dsl.pipeline`), Prefect (`@flow`), Dagster (`@job`/`@asset`), ZenML
   (`@pipeline`), Metaflow (`FlowSpec` with `@step`) and Kedro (`create_pipeline`) definitions
   are `pipeline` roots whose functions are entries.
+- SageMaker Pipelines (`sagemaker.workflow.pipeline.Pipeline(steps=[...])`) are `pipeline`
+  roots (`schedule` with a `PipelineSchedule(cron=...)` in the defining file) whose entries are
+  the scripts their steps run (see `sagemaker.py`).
 - Kubernetes `CronJob` and Argo `CronWorkflow` manifests are `schedule` roots; their container
   `command`/`args` are resolved (`/app/train.py` matches `train.py` in the repository).
 """
@@ -16,9 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 from ml_readiness.automation.callgraph import CallGraph, label
 from ml_readiness.automation.paths import to_local
+from ml_readiness.automation.sagemaker import sagemaker_pipelines
 from ml_readiness.automation.spec import RootSpec, Step
 from ml_readiness.facts import is_example_config, is_test_path
-from ml_readiness.facts.python import MODULE
+from ml_readiness.facts.python import MAIN, MODULE
 
 if TYPE_CHECKING:
     from ml_readiness.facts import Facts
@@ -45,7 +49,7 @@ class OrchestratorReader:
         self.graph = CallGraph(facts)
 
     def roots(self) -> list[RootSpec]:
-        return self.airflow() + self.frameworks() + self.manifests()
+        return self.airflow() + self.frameworks() + self.sagemaker() + self.manifests()
 
     def _root(self, path: str, name: str, system: str, trigger: str, line: int | None) -> RootSpec:
         from ml_readiness.automation import Root
@@ -122,6 +126,23 @@ class OrchestratorReader:
                     spec.seeds.append(((path, MODULE), spec.chain))
                     specs.append(spec)
                 spec.seeds.append(((path, f.qualname), spec.chain))
+        return specs
+
+    def sagemaker(self) -> list[RootSpec]:
+        """SageMaker Pipelines: each `Pipeline(steps=[...])` runs its steps' scripts."""
+        if self.prefix:  # the enclosing repository's top: its files are not read here
+            return []
+        specs = []
+        for p in sagemaker_pipelines(self.facts):
+            trigger = "schedule" if p.schedule else "pipeline"
+            spec = self._root(p.path, p.name, "sagemaker", trigger, p.line)
+            for script, line, what in p.scripts:
+                hop = (*spec.chain, f"{what} ({p.path}:{line})")
+                spec.seeds += [((script, MODULE), hop), ((script, MAIN), hop)]
+            self.notes += [
+                (p.path, f"SageMaker pipeline `{p.name}`: {why}") for why in p.unresolved
+            ]
+            specs.append(spec)
         return specs
 
     def manifests(self) -> list[RootSpec]:

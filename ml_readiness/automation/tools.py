@@ -8,7 +8,7 @@ import shlex
 from typing import TYPE_CHECKING
 
 from ml_readiness.automation.callgraph import FILE
-from ml_readiness.automation.paths import join
+from ml_readiness.automation.paths import join, under
 from ml_readiness.automation.runners import (
     dvc_stages,
     nox_sessions,
@@ -16,18 +16,30 @@ from ml_readiness.automation.runners import (
     precommit_local_hooks,
     tox_config,
 )
-from ml_readiness.facts.python import MODULE
+from ml_readiness.facts.python import MAIN, MODULE
 
 if TYPE_CHECKING:
     from ml_readiness.automation.resolve import Ctx, Resolver, Seed
 
 Chain = tuple[str, ...]
+NPX_VALUE_OPTIONS = frozenset({"-p", "--package", "--registry", "--cache", "-w", "--workspace"})
+CDK_RUNS_APP = frozenset({"synth", "synthesize", "deploy", "diff", "ls", "list", "watch"})
 
 
 def dispatch(
     r: Resolver, prog: str, args: list[str], cwd: str, chain: Chain, ctx: Ctx
 ) -> list[Seed]:
     """Seeds of a command whose program is not pytest/python/make/a shell."""
+    if prog in ("npx", "bunx"):
+        return npx(r, args, cwd, chain, ctx)
+    if prog in ("npm", "pnpm", "yarn") and args[:1] in (["exec"], ["dlx"]):
+        return npx(r, args[1:], cwd, chain, ctx)
+    if prog == "cdk":
+        return cdk(r, args, cwd, chain, ctx)
+    if prog == "aws" and args[:2] == ["sagemaker", "start-pipeline-execution"]:
+        return sagemaker_start(r, args[2:], cwd, chain, ctx)
+    if prog == "sagemaker" and args[:2] in (["pipeline", "start"], ["pipelines", "start"]):
+        return sagemaker_start(r, args[2:], cwd, chain, ctx)
     if prog == "tox":
         return tox(r, args, cwd, chain, ctx)
     if prog == "nox":
@@ -62,6 +74,84 @@ def dispatch(
         return console(r, name.rpartition(":")[2] if prog == "hatch" else name, cwd, chain, ctx)
     name = prog.rpartition(":")[2]
     return console(r, name, cwd, chain, ctx)
+
+
+def npx(r: Resolver, args: list[str], cwd: str, chain: Chain, ctx: Ctx) -> list[Seed]:
+    """`npx [--yes] [-p pkg] tool ...`, `npm exec -- tool ...`: the tool's command."""
+    rest = list(args)
+    while rest and rest[0].startswith("-"):
+        opt = rest.pop(0)
+        if opt == "--":
+            break
+        if opt in ("-c", "--call") and rest:
+            return r.script(rest[0], cwd, chain, ctx.deeper())
+        if opt in NPX_VALUE_OPTIONS and rest:
+            rest.pop(0)
+    return r.command(rest, cwd, chain, ctx) if rest else []
+
+
+def cdk(r: Resolver, args: list[str], cwd: str, chain: Chain, ctx: Ctx) -> list[Seed]:
+    """`cdk synth|deploy|diff|ls`: the app command of `--app` or of `cdk.json` (looked up from
+    the working folder upwards), e.g. `python3 app.py`."""
+    words = [a for a in args if not a.startswith("-")]
+    sub = next((w for w in words[:2] if w in CDK_RUNS_APP), None)  # `cdk --profile p synth`
+    if sub is None:
+        return []
+    for i, a in enumerate(args):
+        app = args[i + 1] if a in ("-a", "--app") and i + 1 < len(args) else None
+        app = a.partition("=")[2] if a.startswith("--app=") else app
+        if app is not None:  # a command, or a cloud assembly folder (nothing runs)
+            hop = (*chain, f"cdk app `{app}`")
+            return r.script(app, cwd, hop, ctx.deeper()) if " " in app.strip() else []
+    folder = cwd
+    while True:
+        config = join(folder, "cdk.json")
+        data = r.facts.json(config) if r.facts.repo.exists(config) else None
+        if isinstance(data, dict) and isinstance(data.get("app"), str):
+            return r.script(data["app"], folder, (*chain, f"{config} app"), ctx.deeper(config))
+        if not folder:
+            r.note(ctx.where, f"`cdk {sub}` in {cwd or '.'}: no cdk.json with an app there")
+            return []
+        folder = posixpath.dirname(folder)
+
+
+def sagemaker_start(r: Resolver, args: list[str], cwd: str, chain: Chain, ctx: Ctx) -> list[Seed]:
+    """Starting a SageMaker pipeline runs the scripts of the definition it is tied to: the one
+    whose literal `name=` is the started name, else the only candidate definition under the
+    working folder (or in the repository); a literal name never ties to another literal."""
+    from ml_readiness.automation.sagemaker import sagemaker_pipelines
+
+    name = None
+    for i, a in enumerate(args):
+        if a in ("--pipeline-name", "--name") and i + 1 < len(args):
+            name = args[i + 1]
+        elif a.startswith(("--pipeline-name=", "--name=")):
+            name = a.partition("=")[2]
+    literal = name if name and "$" not in name and "{" not in name else None
+    defs = sagemaker_pipelines(r.facts)
+    chosen = [d for d in defs if literal and d.literal_name == literal]
+    how = f"pipeline `{literal}`"
+    if not chosen:  # a literal name can only be a definition whose name is not literal
+        pool = [d for d in defs if d.literal_name is None] if literal else defs
+        local = [d for d in pool if under(d.path, cwd)] or pool
+        if len(local) == 1:
+            chosen = local
+            how = f"the only SageMaker pipeline defined under {cwd or 'the repository'}"
+    if not chosen:
+        found = ", ".join(f"{d.path}#{d.name}" for d in defs[:4]) or "none in the repository"
+        r.note(
+            ctx.where,
+            f"{chain[-1] if chain else 'sagemaker'}: SageMaker pipeline `{name or '?'}` is not "
+            f"tied to a pipeline definition (definitions: {found}); not followed",
+        )
+        return []
+    seeds: list[Seed] = []
+    for d in chosen:
+        here = (*chain, f"{d.path}#{d.name} ({how})")
+        for script, line, what in d.scripts:
+            hop = (*here, f"{what} ({d.path}:{line})")
+            seeds += [((script, MODULE), hop), ((script, MAIN), hop)]
+    return seeds
 
 
 def console(r: Resolver, name: str, cwd: str, chain: Chain, ctx: Ctx) -> list[Seed]:
