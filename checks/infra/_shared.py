@@ -7,6 +7,7 @@ This module registers no checks (the section package imports it like any other m
 from __future__ import annotations
 
 import ast
+import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from ml_readiness.evidence import Hint
 from ml_readiness.facts import Facts, is_example_config, is_test_path
 from ml_readiness.facts.imports import reachable_files
-from ml_readiness.facts.python import MAIN, Function, PythonFacts
+from ml_readiness.facts.python import MAIN, Call, Function, PythonFacts
 
 TRAIN_ATTRS = frozenset({"fit", "train", "fit_generator", "train_model", "run_training"})
 TRAIN_FUNCTIONS = frozenset({"train", "train_model", "run_training", "fit_model", "training"})
@@ -36,11 +37,24 @@ class EntryPoint:
 
 def training_entry_points(facts: Facts) -> list[EntryPoint]:
     """Scripts named train*.py, scripts whose `__main__` block trains, modules defining a
-    `train` function, and notebooks that call `.fit`/`.train` (test files excluded)."""
+    `train` function, notebooks that call `.fit`/`.train`, SageMaker Pipelines definitions with
+    a `TrainingStep`/`TuningStep`, SageMaker estimators `.fit()` and their `entry_point=`
+    scripts, Vertex AI `CustomTrainingJob(script_path=...)` scripts, and functions that build a
+    Hugging Face/TRL trainer and call `.train()` (test files excluded)."""
     return facts.memo("infra.training_entry_points", _find_entry_points)
 
 
 def _find_entry_points(facts: Facts) -> list[EntryPoint]:
+    out = _conventional_entry_points(facts)
+    known = {e.path for e in out}
+    for entry in _declared_entry_points(facts):
+        if entry.path not in known:
+            known.add(entry.path)
+            out.append(entry)
+    return out
+
+
+def _conventional_entry_points(facts: Facts) -> list[EntryPoint]:
     out: list[EntryPoint] = []
     for path, pf in facts.python_files(mentions=("fit", "train"), notebooks=True, tests=False):
         base = path.rsplit("/", 1)[-1].lower()
@@ -57,6 +71,64 @@ def _find_entry_points(facts: Facts) -> list[EntryPoint]:
         elif defined:
             out.append(EntryPoint(path, defined[0].qualname, f"defines {defined[0].name}()"))
     return out
+
+
+SAGEMAKER_STEPS = frozenset({"TrainingStep", "TuningStep"})
+SAGEMAKER_ESTIMATOR = re.compile(
+    r"(Estimator|^(XGBoost|PyTorch|TensorFlow|HuggingFace|SKLearn|MXNet|Chainer|JumpStart\w*))$"
+)
+HF_TRAINERS = frozenset(
+    {"Trainer", "Seq2SeqTrainer", "SFTTrainer", "DPOTrainer", "RewardTrainer", "ORPOTrainer"}
+)
+
+
+def _declared_entry_points(facts: Facts) -> list[EntryPoint]:
+    """Training that is declared for a platform or a trainer object rather than written as a
+    train script: SageMaker Pipelines steps and estimators, Vertex AI custom training jobs,
+    Hugging Face/TRL trainers."""
+    out: list[EntryPoint] = []
+    mentions = ("TrainingStep", "TuningStep", "Estimator", "entry_point", "script_path", "Trainer")
+    for path, pf in facts.python_files(mentions=mentions, tests=False):
+        sagemaker = pf.imports_module("sagemaker")
+        for call in pf.calls:
+            scope = None if call.scope == "<module>" else call.scope
+            if (
+                sagemaker
+                and call.attr in SAGEMAKER_STEPS
+                and call.qualified.startswith("sagemaker")
+            ):
+                out.append(EntryPoint(path, scope, f"SageMaker pipeline {call.attr}"))
+            elif sagemaker and SAGEMAKER_ESTIMATOR.search(call.attr) and call.attr[:1].isupper():
+                out += _platform_script(facts, path, call, "entry_point", "SageMaker training")
+                fits = [c for c in pf.calls if c.scope == call.scope and c.attr == "fit"]
+                if fits and call.qualified.startswith("sagemaker"):
+                    out.append(EntryPoint(path, scope, f"SageMaker {call.attr}(...).fit()"))
+            elif call.attr == "CustomTrainingJob" and call.qualified.startswith("google.cloud"):
+                out += _platform_script(facts, path, call, "script_path", "Vertex AI training")
+            elif call.attr in HF_TRAINERS and call.qualified.startswith(("transformers", "trl")):
+                trains = [c for c in pf.calls if c.scope == call.scope and c.attr == "train"]
+                if trains and scope is not None:
+                    out.append(EntryPoint(path, scope, f"builds a {call.attr} and trains it"))
+    return out
+
+
+def _platform_script(facts: Facts, path: str, call: Call, key: str, what: str) -> list[EntryPoint]:
+    """The training script a platform job runs (`entry_point="train.py", source_dir="src"`),
+    resolved next to the defining module, then from the repository root."""
+    script = call.kw(key)
+    source = call.kw("source_dir")
+    if not isinstance(script, str) or script.startswith("$") or not script.endswith(".py"):
+        return []
+    folder = path.rsplit("/", 1)[0] if "/" in path else ""
+    source = source if isinstance(source, str) and not source.startswith("$") else ""
+    for base in (folder, ""):
+        candidate = posixpath.normpath(posixpath.join(base, source, script))
+        if facts.repo.exists(candidate) and not is_test_path(candidate):
+            pf = facts.python(candidate)
+            symbol = MAIN if pf is not None and pf.has_main else None
+            label = f"{what} script ({key} of {call.attr})"
+            return [EntryPoint(candidate, symbol, label)]
+    return []
 
 
 def training_code(facts: Facts) -> list[str]:

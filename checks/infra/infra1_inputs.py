@@ -84,9 +84,22 @@ def _base_images(text: str) -> Iterator[tuple[int, str, bool | None]]:
         if image.lower() in stages or image == "scratch" or "$" in image:
             yield number, image, None
             continue
-        name = image.rsplit("/", 1)[-1]
-        tag = name.split(":", 1)[1] if ":" in name else None
-        yield number, image, "@sha256:" in image or (tag is not None and tag != "latest")
+        yield number, image, _pinned_image(image)
+
+
+# a tag pins an image when it carries a full major.minor.patch version (`3.11.9-slim-bookworm`,
+# `12.1.1-runtime-ubuntu22.04`) or a commit hash; `3.11-slim`, `22.04` and `latest` float
+_FULL_VERSION = re.compile(r"(?<![\d.])\d+\.\d+\.\d+")
+_COMMIT_TAG = re.compile(r"^(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{7,40}$")
+
+
+def _pinned_image(image: str) -> bool:
+    """A digest, or a tag with a full x.y.z version or a commit hash."""
+    if "@sha256:" in image:
+        return True
+    name = image.rsplit("/", 1)[-1]
+    tag = name.split(":", 1)[1] if ":" in name else ""
+    return bool(_FULL_VERSION.search(tag) or _COMMIT_TAG.match(tag))
 
 
 @check("infra-1")
@@ -95,8 +108,10 @@ def pinned_dependencies(facts: Facts) -> Iterator[Evidence | Hint]:
 
     Lock files (poetry.lock, uv.lock, pdm.lock, Pipfile.lock, conda-lock files, pixi.lock),
     requirements files whose every requirement is pinned with `==` or carries `--hash`, and
-    Dockerfiles whose every `FROM` image names a tag other than `latest` or a digest. These let
-    a person rebuild the same environment (manual credit).
+    Dockerfiles whose every `FROM` image is pinned: a digest (`@sha256:`) or a tag carrying a
+    full major.minor.patch version (`python:3.11.9-slim-bookworm`) or a commit hash. Floating
+    tags (`python:3.11-slim`, `ubuntu:22.04`, `latest`) are not pinned. These let a person
+    rebuild the same environment (manual credit).
     """
     found = False
     for path in facts.repo.files:
@@ -132,7 +147,15 @@ def pinned_dependencies(facts: Facts) -> Iterator[Evidence | Hint]:
                 "infra-1", f"base image pinned: {names}", path, images[0][0], "config", "manual"
             )
         for n, image in loose:
-            yield Hint("infra-1", f"{path}:{n} `FROM {image}` is not pinned to a tag or digest")
+            tag = image.rsplit("/", 1)[-1].partition(":")[2]
+            if tag and tag != "latest":
+                why = (
+                    f"uses the floating tag `{tag}` (it moves to new patch releases and base "
+                    "layers); pin a digest or a full x.y.z version tag"
+                )
+            else:
+                why = "is not pinned to a tag or digest"
+            yield Hint("infra-1", f"{path}:{n} `FROM {image}` {why}")
     if not found:
         yield Hint("infra-1", "no lock file, fully pinned requirements file or pinned base image")
 

@@ -45,7 +45,18 @@ SEED_CALLS: dict[str, tuple[str, tuple[str, ...]]] = {
     "lightning.fabric.seed_everything": ("seed_everything", ("torch", "numpy", "random")),
     "transformers.set_seed": ("transformers.set_seed", ("torch", "numpy", "random", "tensorflow")),
 }
+# Hugging Face training arguments: the Trainer seeds torch, numpy and random from `seed=`
+HF_TRAINING_ARGS = (
+    "transformers.TrainingArguments",
+    "transformers.Seq2SeqTrainingArguments",
+    "transformers.training_args.TrainingArguments",
+    "trl.SFTConfig",
+    "trl.DPOConfig",
+    "trl.RewardConfig",
+    "trl.ORPOConfig",
+)
 LIBRARY_NAMES = {
+    "datasets": "Hugging Face datasets",
     "random": "Python random",
     "numpy": "NumPy",
     "torch": "PyTorch",
@@ -171,6 +182,18 @@ def _seed_calls(
             if _fixed(value):
                 lib = call.qualified.split(".", 1)[0]
                 yield call, f"{call.name}(random_state=...)", (lib,), value
+    for call in pf.calls_to(*HF_TRAINING_ARGS):  # Trainer calls set_seed(args.seed)
+        raw = call.kw("seed")
+        if raw is EXPR:
+            raw = _config_seed(facts, path, pf, call)
+        value = _resolve(raw, pf)
+        if _fixed(value):
+            yield call, f"{call.attr}(seed=...)", ("torch", "numpy", "random"), value
+    if pf.imports_module("datasets"):  # datasets' Dataset.train_test_split/shuffle(seed=)
+        for call in pf.method_calls("train_test_split", "shuffle"):
+            value = _resolve(call.kw("seed"), pf)
+            if call.has_kw("seed") and _fixed(value):
+                yield call, f"{call.attr}(seed=...)", ("datasets",), value
     spark = pf.imports_module("pyspark")
     for call in pf.calls:
         spark_call = call.qualified.startswith("pyspark.") or (spark and call.attr in SPARK_SEEDED)
@@ -199,6 +222,8 @@ def seeded_randomness(facts: Facts) -> Iterator[Evidence | Hint]:
     import. Recognised: `random.seed`, `np.random.seed`/`default_rng(seed)`, `torch.manual_seed`
     and `torch.cuda.manual_seed_all`, `tf.random.set_seed`/`tf.keras.utils.set_random_seed`,
     `jax.random.PRNGKey(<seed>)`, Lightning `seed_everything`, `transformers.set_seed`,
+    Hugging Face `TrainingArguments(seed=...)`/TRL `SFTConfig(seed=...)` (the Trainer seeds
+    torch, numpy and random from it), datasets `train_test_split(seed=)`/`shuffle(seed=)`,
     `random_state=<seed>` in scikit-learn/XGBoost/LightGBM/CatBoost calls and Spark `seed=`
     (`randomSplit`, `CrossValidator`, `RandomForest*`...; a config lookup such as
     `CONFIG["cv"]["seed"]` is resolved through a module-level dict). A seed makes a run

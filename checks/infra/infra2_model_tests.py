@@ -37,6 +37,15 @@ ML_LIBS = (
     "catboost", "pytorch_lightning", "lightning", "transformers", "timm", "pyspark.ml",
     "statsmodels", "prophet", "joblib",
 )  # fmt: skip
+# pretrained models loaded (and adapted) rather than defined: Hugging Face, PEFT, SBERT
+PRETRAINED_CALLS = frozenset(
+    {
+        "peft.get_peft_model",
+        "peft.mapping.get_peft_model",
+        "sentence_transformers.SentenceTransformer",
+    }
+)
+PRETRAINED_MODEL = re.compile(r"Model|For[A-Z]|LMHead|PeftModel")
 # estimators a training function may construct and fit (XGBoost, scikit-learn, Spark ML...)
 ESTIMATOR_LIBS = ("sklearn.", "xgboost.", "lightgbm.", "catboost.", "pyspark.ml.")
 # KFP runs a component's Python function locally with `component.python_func(...)`
@@ -68,8 +77,9 @@ def model_code(facts: Facts) -> dict[str, list[str]]:
     def compute(f: Facts) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         tokens = ("Module", "Model", "Layer", "def build_", "def make_", "def create_", "def get_")
+        tokens += ("from_pretrained", "get_peft_model", "SentenceTransformer")
         for path, pf in f.python_files(mentions=tokens, tests=False):
-            names = _model_names(pf)
+            names = _model_names(pf) + _pretrained_loaders(pf)
             if not names and MODEL_FILE.search(path) and pf.imports_module(*ML_LIBS):
                 names = [fn.name for fn in pf.functions if "." not in fn.qualname]
                 names += [c.qualname for c in pf.classes if "." not in c.qualname]
@@ -106,6 +116,33 @@ def _model_names(pf: PythonFacts) -> list[str]:
         if any(c.qualified.startswith(BUILDER_LIBS) or c.name in local for c in inner):
             names.append(fn.name)
     return names
+
+
+def _pretrained_loader(call_qualified: str) -> bool:
+    """A call that makes a model from pretrained weights: `transformers.AutoModel*`/`*For*`/
+    `*Model.from_pretrained`, `peft.get_peft_model`/`PeftModel.from_pretrained`,
+    `sentence_transformers.SentenceTransformer`, `unsloth.FastLanguageModel.from_pretrained`."""
+    parts = call_qualified.split(".")
+    if call_qualified in PRETRAINED_CALLS:
+        return True
+    if parts[0] in ("transformers", "peft", "unsloth") and parts[-1] == "from_pretrained":
+        owner = parts[-2] if len(parts) >= 2 else ""
+        return bool(PRETRAINED_MODEL.search(owner))
+    return False
+
+
+def _pretrained_loaders(pf: PythonFacts) -> list[str]:
+    """Functions (or the classes whose methods do it) that load a pretrained model or wrap it
+    with PEFT adapters: the model code of a fine-tuning project, which subclasses nothing."""
+    out = []
+    for call in pf.calls:
+        if call.scope in ("<module>", "<main>") or not _pretrained_loader(call.qualified):
+            continue
+        fn = pf.function(call.scope)
+        if fn is None:
+            continue
+        out.append(fn.class_name.split(".")[0] if fn.class_name else fn.qualname.split(".")[0])
+    return out
 
 
 def _estimator_trainers(pf: PythonFacts) -> list[str]:
@@ -180,6 +217,23 @@ def _fixture_calls(pf: PythonFacts, fn: Function, wanted: set[str]) -> bool:
     )
 
 
+MOCKED_MODEL = re.compile(
+    r"from_pretrained|AutoModel|get_peft_model|SentenceTransformer|(^|\.)(SFT|Seq2Seq)?Trainer$"
+)
+
+
+def _mocked_model(pf: PythonFacts, fn: Function) -> str | None:
+    """The patch target when the test (or its class) mocks the pretrained model or trainer."""
+    owners = (fn.qualname, fn.class_name or fn.qualname)
+    for c in pf.calls:
+        if c.attr not in ("patch", "object") or c.scope not in owners:
+            continue
+        target = next((a for a in c.args if isinstance(a, str) and not a.startswith("$")), "")
+        if MOCKED_MODEL.search(target):
+            return target
+    return None
+
+
 def exercises(pf: PythonFacts, fn: Function) -> list[str]:
     """What a model test exercises, recognised from its name and the calls it makes."""
     callees = " ".join(
@@ -196,7 +250,9 @@ def model_unit_tests(facts: Facts) -> Iterator[Evidence | Hint]:
 
     Model code: classes deriving from `nn.Module`, `tf.keras.Model`/`Layer`, `LightningModule`
     or `flax.linen.Module`; `build_model`/`make_model`-style functions that build scikit-learn,
-    XGBoost, Keras or torch models; files named `model.py`/`models.py` or inside a `models/`
+    XGBoost, Keras or torch models; functions (or classes whose methods do it) that load a
+    pretrained model (`AutoModel*.from_pretrained`, `peft.get_peft_model`,
+    `SentenceTransformer(...)`); files named `model.py`/`models.py` or inside a `models/`
     package. A live test (asserting, not skipped or xfailed unconditionally) in a file that
     imports such a file and calls one of its classes or functions counts; the detail names what
     it exercises (shapes, forward pass, training step, overfitting a batch, loss decreasing).
@@ -207,7 +263,8 @@ def model_unit_tests(facts: Facts) -> Iterator[Evidence | Hint]:
         yield Hint(
             "infra-2",
             "no model code found (nn.Module/keras.Model/LightningModule "
-            "subclasses, build_model functions, model(s).py)",
+            "subclasses, build_model functions, from_pretrained/get_peft_model loaders, "
+            "model(s).py)",
         )
         return
     credited: set[tuple[str, str]] = set()
@@ -215,8 +272,16 @@ def model_unit_tests(facts: Facts) -> Iterator[Evidence | Hint]:
         for path, fn in _tests_calling(facts, target, names, models):
             if (path, fn.qualname) in credited:
                 continue
-            credited.add((path, fn.qualname))
             pf = facts.python(path)
+            mocked = _mocked_model(pf, fn) if pf else None
+            if mocked:
+                yield Hint(
+                    "infra-2",
+                    f"{path}:{fn.line} {fn.qualname} replaces the model with a mock "
+                    f"(`patch({mocked!r})`): no forward pass or training step runs; not credited",
+                )
+                continue
+            credited.add((path, fn.qualname))
             what = exercises(pf, fn) if pf else []
             detail = f"tests {target} ({', '.join(names[:3])})"
             if what:

@@ -146,9 +146,15 @@ def pipeline_integration_test(facts: Facts) -> Iterator[Evidence | Hint]:
       (`main`/`train`/`run` of a training script), runs it as a command, or runs a Kedro
       pipeline; small-data signals (`--smoke`, `sample`, `fast_dev_run=True`, `max_epochs=1`)
       are named in the detail;
-    - scripts named `*smoke*`/`*e2e*`/`*integration*` that run training.
+    - scripts named `*smoke*`/`*e2e*`/`*integration*` that run training;
+    - CI jobs that start a SageMaker pipeline whose definition trains
+      (`aws sagemaker start-pipeline-execution`): automated when the job waits for the
+      execution and checks its status, manual when it only starts it.
     """
     found = False
+    for produced in _platform_pipeline_runs(facts):
+        found = True
+        yield produced
     for root in facts.automation.roots:
         for command in root.commands:
             for line in str(command).splitlines():
@@ -219,3 +225,32 @@ def _root_evidence(root: Root, line: str) -> Evidence | Hint:
     if small:
         detail += " on small data"
     return Evidence("infra-3", detail, root.path, root.line, "config", "automated", root.id)
+
+
+SAGEMAKER_START = re.compile(r"\bsagemaker\s+start-pipeline-execution\b")
+SAGEMAKER_WAIT = re.compile(
+    r"\bsagemaker\s+(wait\s+\S*pipeline|describe-pipeline-execution)\b|\.wait\(|wait_for"
+)
+
+
+def _platform_pipeline_runs(facts: Facts) -> Iterator[Evidence]:
+    """CI jobs that start a SageMaker pipeline execution when a pipeline definition trains."""
+    steps = [e for e in training_entry_points(facts) if e.why.startswith("SageMaker pipeline")]
+    if not steps:
+        return
+    for root in facts.automation.roots:
+        lines = [ln.strip() for c in root.commands for ln in str(c).splitlines()]
+        start = next((ln for ln in lines if SAGEMAKER_START.search(ln)), None)
+        if start is None:
+            continue
+        waits = any(SAGEMAKER_WAIT.search(ln) for ln in lines)
+        detail = (
+            f"{root.id} starts the SageMaker pipeline ({steps[0].why} in {steps[0].path}) "
+            f"({root.trigger})"
+        )
+        if waits:
+            detail += " and waits for its result"
+        else:
+            detail += ", but does not wait for the execution or check that it succeeded"
+        credit = "automated" if waits else "manual"
+        yield Evidence("infra-3", detail, root.path, root.line, "config", credit, root.id)

@@ -16,6 +16,7 @@ from ml_readiness.checks.infra._gates import (
     show,
     threshold,
 )
+from ml_readiness.checks.infra._sagemaker import condition_gates
 from ml_readiness.checks.infra._shared import (
     function_node,
     function_source,
@@ -115,6 +116,15 @@ def metric_gate_in_code(facts: Facts) -> Iterator[Evidence | Hint]:
             "infra-4",
             f"metrics are computed in {', '.join(evaluated[:3])} but nothing fails or blocks "
             "promotion on them",
+        )
+    elif not found and not any(isinstance(e, Evidence) for e in platform_validation_gate(facts)):
+        yield Hint(
+            "infra-4",
+            "no model validation gate found: looked for evaluation or promotion code that "
+            "raises, exits or skips registration when a metric misses a threshold "
+            "(`if auc < MIN_AUC: sys.exit(1)`), KFP dsl.Condition and SageMaker ConditionStep "
+            "gates before registration, TFX Evaluator thresholds, MLflow validation thresholds, "
+            "and live tests asserting metric thresholds",
         )
 
 
@@ -256,8 +266,18 @@ def platform_validation_gate(facts: Facts) -> Iterator[Evidence]:
     TFX `Evaluator(eval_config=...)` in a file that sets `GenericValueThreshold` or
     `GenericChangeThreshold` (the Pusher ships only a blessed model); MLflow
     `mlflow.validate_evaluation_results`, `mlflow.evaluate(..., validation_thresholds=...)` and
-    `MetricThreshold(threshold=...)`.
+    `MetricThreshold(threshold=...)`; SageMaker Pipelines `ConditionStep` whose condition
+    compares an evaluation metric (`JsonGet` of the evaluation report) with a threshold and
+    whose `if_steps` register or create the model (tied to the function defining the pipeline:
+    automated when automation executes that definition).
     """
+    for path, pf in facts.python_files(mentions=("ConditionStep",), tests=False):
+        for gate in condition_gates(facts, path, pf):
+            detail = (
+                f"SageMaker ConditionStep runs {gate.step} only when {gate.condition} "
+                "(pipeline definition)"
+            )
+            yield Evidence("infra-4", detail, path, gate.line, "code", symbol=gate.symbol)
     for path, pf in facts.python_files(mentions=("Evaluator",), notebooks=True):
         evaluators = [c for c in pf.calls if c.attr == "Evaluator" and c.has_kw("eval_config")]
         thresholds = pf.calls_to(*THRESHOLD_CALLS) or [

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from ml_readiness.checks.infra._shared import manifest_candidate, number
+from ml_readiness.checks.infra.infra6_manifests import deployment_manifests
 
 from ml_readiness.checklib import call_evidence, doc_evidence, doc_sections, find_method_calls
 from ml_readiness.evidence import Evidence, Hint
@@ -136,6 +137,26 @@ def canary_in_code(facts: Facts) -> Iterator[Evidence | Hint]:
     heuristically) and `aws_sagemaker_endpoint` CANARY/LINEAR routing and alarm rollback;
     Markdown sections on canary/shadow rollouts with substance (manual).
     """
+    found = False
+    for produced in _canaries(facts):
+        found = found or (isinstance(produced, Evidence) and produced.item == "infra-6")
+        yield produced
+    if found:
+        return
+    if not any(
+        isinstance(e, Evidence) and e.item == "infra-6" for e in deployment_manifests(facts)
+    ):
+        yield Hint(
+            "infra-6",
+            "no canary, shadow or traffic-split rollout found: looked for KServe "
+            "canaryTrafficPercent, Seldon traffic/shadow, Argo Rollouts setWeight, Istio weights "
+            "or mirror, Flagger Canary, SageMaker weighted/shadow variants and deployment "
+            "guardrails (CloudFormation, Terraform, boto3), Vertex AI traffic_percentage/"
+            "traffic_split, and documented canary procedures",
+        )
+
+
+def _canaries(facts: Facts) -> Iterator[Evidence | Hint]:
     for path, _pf, call in find_method_calls(facts, "update_endpoint_weights_and_capacities"):
         detail = "shifts SageMaker endpoint traffic between variants"
         yield call_evidence("infra-6", path, call, detail)

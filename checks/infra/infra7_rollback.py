@@ -152,8 +152,53 @@ def rollback_procedure(facts: Facts) -> Iterator[Evidence | Hint]:
     for path, section in doc_sections(facts, r"roll\s*-?\s*back"):
         found = True
         yield doc_evidence("infra-7", path, section, f"documented rollback: {section.title}")
-    if not found:
-        yield Hint("infra-7", "no rollback script, rollback job or documented rollback procedure")
+    steps = list(_rollback_named_steps(facts))
+    if found:
+        yield from steps
+    else:  # one hint, so the reason names the step that looks like a rollback but is not one
+        told = "; ".join(h.detail for h in steps)
+        yield Hint(
+            "infra-7",
+            "no rollback script, rollback job or documented rollback procedure"
+            + (f": {told}" if told else ""),
+        )
+
+
+TEARDOWN = re.compile(
+    r"(?i)\bdelete[-_]endpoint|--action[=\s]+delete|\b(delete|teardown|destroy|undeploy)\b"
+)
+
+
+def _rollback_named_steps(facts: Facts) -> Iterator[Hint]:
+    """CI steps named for rollback that do not restore a previous model: a step that deletes
+    the endpoint "on failure" takes serving down instead of rolling back."""
+    for path in facts.repo.under(".github/workflows"):
+        if not path.endswith((".yml", ".yaml")) or not facts.mentions(path, "ollback", "oll back"):
+            continue
+        doc = facts.yaml_doc(path)
+        jobs = doc.get("jobs") if isinstance(doc, dict) else None
+        for job in jobs.values() if isinstance(jobs, dict) else ():
+            steps = job.get("steps") if isinstance(job, dict) else None
+            for step in steps if isinstance(steps, list) else ():
+                if not isinstance(step, dict) or not ROLLBACK_NAME.search(str(step.get("name"))):
+                    continue
+                run = "\n".join(
+                    ln for ln in str(step.get("run") or "").splitlines()
+                    if ln.strip() and not ln.strip().startswith(("#", "echo"))
+                )  # fmt: skip
+                if not run or ROLLBACK_COMMAND.search(run):
+                    continue
+                where = f"{path}:{line_of(step, 'name') or line_of(step)}"
+                what = (
+                    "deletes the endpoint (or tears the deployment down)"
+                    if TEARDOWN.search(run)
+                    else "runs no command that restores a previous model version"
+                )
+                yield Hint(
+                    "infra-7",
+                    f"step '{step.get('name')}' ({where}) {what} instead of restoring a "
+                    "previous version; not credited as a rollback",
+                )
 
 
 def _rollback_job(facts: Facts, root: Root) -> str | None:

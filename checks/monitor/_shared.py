@@ -12,7 +12,7 @@ from fnmatch import fnmatchcase
 from ml_readiness.entrypoints import EntryPoint
 from ml_readiness.evidence import Evidence, Execution, Hint
 from ml_readiness.facts import Facts, is_example_config
-from ml_readiness.facts.python import MODULE
+from ml_readiness.facts.python import EXPR, MODULE
 
 TF_ALARM = re.compile(
     r'resource\s+"aws_cloudwatch_metric_alarm"\s+"(\w+)"[^}]*?metric_name\s*=\s*"(\w+)"', re.S
@@ -56,7 +56,9 @@ def scheduled_run(facts: Facts, path: str, symbol: str | None) -> Execution | No
 
 
 def alert_rules(facts: Facts) -> list[AlertRule]:
-    """Prometheus/Grafana/CloudWatch alert rules of the repo (computed once per audit)."""
+    """Prometheus/Grafana/CloudWatch alert rules of the repo (computed once per audit):
+    Prometheus rule files and PrometheusRule manifests, Grafana provisioning, CloudWatch alarms
+    in CloudFormation, Terraform and CDK (Python) stacks."""
     return facts.memo("monitor.alert_rules", _collect_rules)
 
 
@@ -91,7 +93,78 @@ def _collect_rules(facts: Facts) -> list[AlertRule]:
         for m in TF_ALARM.finditer(text):
             line = text.count("\n", 0, m.start()) + 1
             out.append(AlertRule(path, line, m.group(1), m.group(2), "Terraform"))
+    out += _cdk_alarms(facts)
     return sorted(set(out), key=lambda r: (r.path, r.line, r.name))
+
+
+CDK_ALARMS = ("aws_cdk.aws_cloudwatch.CfnAlarm", "aws_cdk.aws_cloudwatch.Alarm")
+CDK_METRIC = re.compile(
+    r"""metric_name\s*=\s*["']([^"']+)|\.metric\w*\(\s*["']([^"']+)|\.(metric_\w+)\("""
+)
+
+
+def _cdk_alarms(facts: Facts) -> list[AlertRule]:
+    """CloudWatch alarms declared with the AWS CDK in Python (`cloudwatch.CfnAlarm(...)`,
+    `cloudwatch.Alarm(...)`, `metric.create_alarm(...)`): the stack deploys them."""
+    out = []
+    for path, pf in facts.python_files(mentions=("Alarm", "create_alarm"), tests=False):
+        if is_example_config(path) or not pf.imports_module("aws_cdk"):
+            continue
+        lines = facts.lines(path)
+        for call in pf.calls:
+            if call.qualified not in CDK_ALARMS and call.attr != "create_alarm":
+                continue
+            name = call.kw("alarm_name")
+            ident = call.args[1] if len(call.args) > 1 else None
+            if not isinstance(name, str) or name.startswith("$") or name == EXPR:
+                name = ident if isinstance(ident, str) and not ident.startswith("$") else "alarm"
+            # literal settings only: a variable's name says nothing about the metric
+            settings = {
+                key: str(value)
+                for key in ("metric_name", "comparison_operator", "threshold", "namespace")
+                if (value := call.kw(key)) is not None
+                and value != EXPR
+                and not str(value).startswith("$")
+            }
+            source = _call_text(lines, call.line)
+            bound = call.kw("metric")
+            if isinstance(bound, str) and bound.startswith("$"):  # metric=latency: its Metric()
+                source = _metric_definition(lines, pf.calls, call, bound[1:]) or source
+            metric = CDK_METRIC.search(source)
+            if "metric_name" not in settings and metric:
+                settings["metric_name"] = next(g for g in metric.groups() if g)
+            namespace = settings.pop("namespace", None)
+            if namespace is None and (ns := re.search(r"namespace\s*=\s*[\"']([^\"']+)", source)):
+                namespace = ns.group(1)
+            order = ("metric_name", "comparison_operator", "threshold")
+            expr = " ".join(settings[k] for k in order if k in settings)
+            description = call.kw("alarm_description")
+            for extra in (namespace, description):
+                if isinstance(extra, str) and not extra.startswith("$") and extra != EXPR:
+                    expr = f"{expr} ({extra})".strip()
+            out.append(AlertRule(path, call.line, str(name), expr or call.name, "CDK stack"))
+    return out
+
+
+def _metric_definition(lines: list[str], calls: tuple, alarm: object, name: str) -> str | None:
+    """The source of the `name = cloudwatch.Metric(...)` call bound before `alarm`."""
+    for c in sorted(calls, key=lambda c: -c.line):
+        if c.scope != alarm.scope or c.line >= alarm.line or c.attr != "Metric":  # type: ignore[attr-defined]
+            continue
+        if re.match(rf"\s*(self\.)?{re.escape(name)}\s*(:[^=]+)?=", lines[c.line - 1]):
+            return _call_text(lines, c.line)
+    return None
+
+
+def _call_text(lines: list[str], line: int) -> str:
+    """The source of the call starting at `line`, until its parentheses close (≤ 20 lines)."""
+    text, depth = "", 0
+    for row in lines[line - 1 : line + 19]:
+        text += " " + row.split("#", 1)[0]
+        depth = text.count("(") - text.count(")")
+        if depth <= 0 and "(" in text:
+            break
+    return text
 
 
 def _rule_file_globs(facts: Facts, yamls: list[str]) -> list[tuple[str, str]]:

@@ -21,6 +21,8 @@ from ml_readiness.facts import Facts
 from ml_readiness.facts.python import Call, PythonFacts
 from ml_readiness.registry import check
 
+from ._platform import has_sdk_monitor, platform_monitors
+
 ITEM = "monitor-2"
 PYDANTIC_BASES = ("pydantic.BaseModel", "pydantic.v1.BaseModel", "sqlmodel.SQLModel")
 CONSTRAINT_KWARGS = {
@@ -56,7 +58,11 @@ def serving_input_validation(facts: Facts) -> Iterator[Evidence | Hint]:
     parameters typed with pydantic models that carry constraints (`Field(ge=, le=)`, `con*`
     types, validators), pandera/Great Expectations/jsonschema/marshmallow validation or
     constrained pydantic models built in the reached code. Jobs that validate logged serving
-    data are counted too. Validation reached only from training is data-1 evidence, not this.
+    data are counted too, and so is SageMaker Model Monitor checking captured endpoint data
+    against the baseline constraints computed from training data (a data-quality schedule
+    declared in CDK/CloudFormation/Terraform, config the platform enforces, or the SDK's
+    `DefaultModelMonitor.create_monitoring_schedule(constraints=...)`). Validation reached
+    only from training is data-1 evidence, not this.
     """
     serving = serving_entry_points(facts)
     seen: set[tuple[str, int]] = set()
@@ -81,6 +87,9 @@ def serving_input_validation(facts: Facts) -> Iterator[Evidence | Hint]:
         produced_any = True
         detail = f"{what} `{call.name}` of logged serving data (read from {source})"
         yield call_evidence(ITEM, path, call, detail)
+    for produced in _platform_monitors(facts):
+        produced_any = True
+        yield produced
     if produced_any:
         return
     training = set().union(*(reachable_functions(facts, t) for t in training_entry_points(facts)))
@@ -294,3 +303,29 @@ def _logged_source(pf: PythonFacts, call: Call) -> str | None:
             if LOGGED_DATA.search(name.lower()):
                 return f"`{value[1:] if value.startswith('$') else value}`"
     return None
+
+
+def _platform_monitors(facts: Facts) -> Iterator[Evidence]:
+    """SageMaker Model Monitor data-quality checks of captured serving data against the
+    training baseline's constraints."""
+    monitors = platform_monitors(facts)
+    scheduled = any(m.kind == "schedule" for m in monitors)
+    for mon in monitors:
+        if mon.monitors != "data quality" or not (mon.baseline and mon.serving_input):
+            continue
+        if mon.kind == "schedule" or scheduled:
+            kind = "schedule" if mon.kind == "schedule" else "job definition"
+            yield mon.evidence(
+                ITEM,
+                f"SageMaker Model Monitor data quality {kind} (captured serving data checked "
+                "against the training baseline constraints)",
+            )
+    for path, pf in facts.python_files(mentions=("create_monitoring_schedule",), tests=False):
+        if has_sdk_monitor(pf):
+            schedules = pf.method_calls("create_monitoring_schedule")
+            call = next(c for c in schedules if c.has_kw("constraints"))
+            detail = (
+                "SageMaker DefaultModelMonitor schedule checking captured serving data against "
+                "baseline constraints"
+            )
+            yield call_evidence(ITEM, path, call, detail)

@@ -18,6 +18,7 @@ from ml_readiness.facts.python import Call, PythonFacts
 from ml_readiness.registry import check
 
 from ._shared import automated_run, entry_symbol
+from ._sources import data_source
 
 ITEM = "monitor-3"
 Node = tuple[str, str]
@@ -56,7 +57,6 @@ LOADS = (
     "joblib.load", "pickle.load", "cloudpickle.load", "skops.io.load",
     "mlflow.sklearn.load_model", "mlflow.pyfunc.load_model",
 )  # fmt: skip
-SERVING_WORDS = re.compile(r"serv|prod|live|infer|request|logged|online|traffic", re.I)
 TRAINING_WORDS = re.compile(r"train|reference|baseline", re.I)
 
 
@@ -327,10 +327,8 @@ def _skew_jobs(facts: Facts) -> list[Evidence | Hint]:
         if not pf.imports_module("evidently") or not call.has_kw("current_data"):
             continue
         ref, cur = str(call.kw("reference_data")), str(call.kw("current_data"))
-        strings = " ".join(s for s, _ in pf.strings)
-        if TRAINING_WORDS.search(ref) and (
-            SERVING_WORDS.search(cur) or SERVING_WORDS.search(strings)
-        ):
+        current = data_source(facts, path, pf, call.line, call.kw("current_data"))
+        if TRAINING_WORDS.search(ref) and current.verdict == "production":
             detail = f"Evidently comparison of training ({ref[1:]}) with serving data ({cur[1:]})"
             out.append(call_evidence(ITEM, path, call, detail))
     for path, pf, call in _method_calls(facts, "create_monitoring_schedule"):

@@ -11,7 +11,9 @@ from ml_readiness.facts import Facts
 from ml_readiness.facts.python import MAIN
 from ml_readiness.registry import check
 
+from ._platform import platform_monitors
 from ._shared import automated_run, emit_rules, scheduled_run
+from ._sources import data_source
 
 ITEM = "monitor-7"
 DETECTORS = {
@@ -26,11 +28,9 @@ DETECTORS = {
     "whylogs.log": "whylogs profile",
 }
 DRIFT_PRESETS = re.compile(r"Drift|Classification|Regression|Quality", re.I)
-PRODUCTION_DATA = re.compile(
-    r"prod|serv|live|logged|infer|request|recent|latest|daily|window|current_batch|traffic", re.I
-)
 QUALITY_RULES = r"accuracy|auc|f1|precision|recall|drift|psi|mape|rmse|mae|model_quality|error_rate"
 EVAL_SCRIPT = re.compile(r"(eval|evaluate|monitor|quality)\w*\.py$")
+QUALITY_KINDS = ("data quality", "model quality")
 
 
 @check(ITEM)
@@ -40,29 +40,44 @@ def production_quality_monitoring(facts: Facts) -> Iterator[Evidence | Hint]:
     Counts drift/quality monitors run on production data (Evidently Report/TestSuite with
     drift or quality presets whose current data is production data, whylogs profiles,
     alibi-detect detectors, NannyML estimators, SageMaker Model Monitor and Vertex AI model
-    monitoring), evaluation scripts that a schedule runs (fresh labels), and alert rules on
-    model-quality metrics. Drift between a training and a test split is offline analysis,
+    monitoring; Model Monitor schedules declared in CDK, CloudFormation or Terraform are
+    config the platform enforces), evaluation scripts that a schedule runs (fresh labels), and
+    alert rules on model-quality metrics (Prometheus, Grafana, CloudWatch alarms in
+    CloudFormation, Terraform or CDK). Whether Evidently's current data is production data is
+    read from the code that binds it (its name, what it is read from, the callers' arguments),
+    never from docstrings. Drift between a training and a test split is offline analysis,
     not production monitoring.
     """
-    found = False
+    found = explained = False  # explained: a hint says why an Evidently run is not credited
     for path, pf in facts.python_files(mentions=("evidently",), tests=False, notebooks=True):
         if not pf.imports_module("evidently"):
             continue
         presets = [c for c in pf.calls if DRIFT_PRESETS.search(c.attr) and c.attr[:1].isupper()]
-        strings = " ".join(s for s, _ in pf.strings)
         for call in pf.method_calls("run"):
             current = str(call.kw("current_data", ""))
             if not presets or not call.has_kw("current_data"):
                 continue
-            if PRODUCTION_DATA.search(current) or PRODUCTION_DATA.search(strings):
+            source = data_source(facts, path, pf, call.line, call.kw("current_data"))
+            if source.verdict == "production":
                 found = True
-                detail = f"Evidently {presets[0].attr} on production data (`{call.name}`)"
+                name = call.attr if "?" in call.name else call.name  # `Report(...).run`
+                detail = f"Evidently {presets[0].attr} on production data (`{name}`)"
                 yield call_evidence(ITEM, path, call, detail)
-            else:
+            elif source.verdict == "offline":
+                explained = True
+                why = "" if source.why == f"`{current[1:]}`" else f": {source.why}"
                 yield Hint(
                     ITEM,
                     f"{path}:{call.line} runs Evidently on {current[1:] or 'data'} that is not "
-                    "production data (an offline comparison); not credited",
+                    f"production data (an offline comparison{why}); not credited",
+                )
+            else:
+                explained = True
+                yield Hint(
+                    ITEM,
+                    f"{path}:{call.line} runs Evidently, but nothing in the code shows that its "
+                    f"current data ({source.why}) is production data (serving logs, requests, "
+                    "a recent window); not credited",
                 )
     for path, pf in facts.python_files(
         mentions=("alibi_detect", "nannyml", "model_monitor", "ModelMonitor", "whylogs",
@@ -74,6 +89,9 @@ def production_quality_monitoring(facts: Facts) -> Iterator[Evidence | Hint]:
                 found = True
                 yield call_evidence(ITEM, path, call, f"{label} `{call.name}`")
                 break
+    platform = list(_platform_schedules(facts))
+    found = found or any(isinstance(e, Evidence) for e in platform)
+    yield from platform
     eval_named = lambda p: bool(EVAL_SCRIPT.search(p.rsplit("/", 1)[-1]))  # noqa: E731
     for path, pf in facts.python_files(tests=False, select=eval_named):
         if not EVAL_SCRIPT.search(path.rsplit("/", 1)[-1]) or not pf.has_main:
@@ -90,8 +108,30 @@ def production_quality_monitoring(facts: Facts) -> Iterator[Evidence | Hint]:
             yield Hint(ITEM, f"{path} runs on change, not on a schedule over fresh labels")
     rules = emit_rules(ITEM, facts, QUALITY_RULES, "model quality")
     yield from rules
-    if not found and not rules:
+    if not found and not rules and not explained:
         yield Hint(
             ITEM,
             "no production drift/quality monitor, scheduled evaluation or quality alert rule",
         )
+
+
+def _platform_schedules(facts: Facts) -> Iterator[Evidence | Hint]:
+    """SageMaker Model Monitor declared as infrastructure (CDK, CloudFormation, Terraform)."""
+    monitors = platform_monitors(facts)
+    schedules = [m for m in monitors if m.kind == "schedule"]
+    for mon in schedules:
+        if mon.monitors in QUALITY_KINDS:
+            yield mon.evidence(ITEM, f"SageMaker Model Monitor {mon.monitors} schedule")
+        else:
+            yield Hint(
+                ITEM,
+                f"{mon.path}:{mon.line} schedules a SageMaker {mon.monitors} monitor, not data "
+                "or model quality; not credited",
+            )
+    if not schedules:
+        for mon in monitors:
+            yield Hint(
+                ITEM,
+                f"{mon.path}:{mon.line} declares a SageMaker {mon.kind} job definition "
+                f"(`{mon.resource}`), but no monitoring schedule runs it; not credited",
+            )

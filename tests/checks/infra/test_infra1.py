@@ -327,7 +327,7 @@ def test_lock_files_pinned_requirements_and_base_images(tmp_path):
             "-r base.txt\n",
             "requirements-dev.txt": "pytest\nruff>=0.5\nblack==24.1.0\n",
             "requirements/hashed.txt": "torch==2.2.0 \\\n    --hash=sha256:abc\n",
-            "Dockerfile": "FROM python:3.11-slim AS build\nFROM build\n",
+            "Dockerfile": "FROM python:3.11.9-slim AS build\nFROM build\n",
             "serve/Dockerfile": "FROM python\n",
             "Dockerfile.example": "FROM python:latest\n",
         },
@@ -343,11 +343,43 @@ def test_lock_files_pinned_requirements_and_base_images(tmp_path):
             "manual",
             None,
         ),
-        ("base image pinned: python:3.11-slim", "Dockerfile:1", "config", "manual", None),
+        ("base image pinned: python:3.11.9-slim", "Dockerfile:1", "config", "manual", None),
     ]
     assert _hints(out) == [
         "requirements-dev.txt: 2 of 3 requirements not pinned (pytest, ruff>=0.5)",
         "serve/Dockerfile:1 `FROM python` is not pinned to a tag or digest",
+    ]
+
+
+def test_trap_floating_base_image_tag_is_not_pinned(tmp_path):
+    root = make_repo(
+        tmp_path,
+        {
+            "Dockerfile": "FROM python:3.11-slim\n",
+            "gpu/Dockerfile": "FROM nvidia/cuda:12.1.1-runtime-ubuntu22.04\n",
+            "digest/Dockerfile": "FROM python@sha256:" + "a" * 64 + "\n",
+        },
+    )
+    out = run_check(root, "pinned-dependencies")
+    assert _ev(out) == [
+        (
+            "base image pinned: python@sha256:" + "a" * 64,
+            "digest/Dockerfile:1",
+            "config",
+            "manual",
+            None,
+        ),
+        (
+            "base image pinned: nvidia/cuda:12.1.1-runtime-ubuntu22.04",
+            "gpu/Dockerfile:1",
+            "config",
+            "manual",
+            None,
+        ),
+    ]
+    assert _hints(out) == [
+        "Dockerfile:1 `FROM python:3.11-slim` uses the floating tag `3.11-slim` (it moves to new "
+        "patch releases and base layers); pin a digest or a full x.y.z version tag"
     ]
 
 

@@ -356,3 +356,77 @@ def test_spark_batch_scorer_without_validation_is_named(tmp_path: Path) -> None:
         "no constrained pydantic request model, pandera, Great Expectations, jsonschema or "
         "marshmallow validation on that path"
     ]
+
+
+def test_model_monitor_in_cdk_checks_captured_data_against_training_baseline(
+    tmp_path: Path,
+) -> None:
+    from tests.checks.monitor.test_monitor7_prediction_quality import CDK_STACK
+
+    produced = run(tmp_path, {"deploy/infra/stack.py": CDK_STACK}, CHECK)
+    assert evidence(produced) == [
+        (
+            "deploy/infra/stack.py:9",
+            "config",
+            "automated",
+            "SageMaker Model Monitor data quality schedule (captured serving data checked "
+            "against the training baseline constraints) declared in CDK "
+            "(`sagemaker.CfnMonitoringSchedule`, schedule from cfg.schedule_expression)",
+        )
+    ]
+    assert level(produced) == "automated"
+
+
+def test_trap_model_monitor_without_baseline_constraints(tmp_path: Path) -> None:
+    stack = """
+        from aws_cdk import aws_sagemaker as sagemaker
+
+        def build(stack, cfg):
+            sagemaker.CfnMonitoringSchedule(
+                stack,
+                "Schedule",
+                monitoring_schedule_config=sagemaker.CfnMonitoringSchedule.MonitoringScheduleConfigProperty(
+                    monitoring_job_definition=sagemaker.CfnMonitoringSchedule.MonitoringJobDefinitionProperty(
+                        monitoring_inputs=[
+                            sagemaker.CfnMonitoringSchedule.MonitoringInputProperty(
+                                endpoint_input=sagemaker.CfnMonitoringSchedule.EndpointInputProperty(
+                                    endpoint_name=cfg.endpoint_name, local_path="/opt/ml/in"
+                                )
+                            )
+                        ],
+                    ),
+                ),
+            )
+    """
+    produced = run(tmp_path, {"infra/stack.py": stack}, CHECK)
+    assert evidence(produced) == []
+    assert hints(produced) == ["no serving entry point found (web route, model server, batch job)"]
+    assert level(produced) == "none"
+
+
+def test_sdk_default_model_monitor_with_baseline_constraints(tmp_path: Path) -> None:
+    job = """
+        from sagemaker.model_monitor import DefaultModelMonitor
+
+        def schedule(role, endpoint, baseline):
+            monitor = DefaultModelMonitor(role=role, instance_count=1)
+            monitor.create_monitoring_schedule(
+                endpoint_input=endpoint,
+                statistics=baseline.baseline_statistics(),
+                constraints=baseline.suggested_constraints(),
+                schedule_cron_expression="cron(0 * ? * * *)",
+            )
+    """
+    amap = automation(("monitoring/schedule.py", "schedule", "change"))
+    produced = run(tmp_path, {"monitoring/schedule.py": job}, CHECK, amap)
+    assert evidence(produced) == [
+        (
+            "monitoring/schedule.py:5",
+            "code",
+            "automated",
+            "SageMaker DefaultModelMonitor schedule checking captured serving data against "
+            "baseline constraints",
+        )
+    ]
+    assert level(produced, amap) == "automated"
+    assert level(produced) == "manual"

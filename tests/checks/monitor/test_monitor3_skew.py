@@ -333,3 +333,45 @@ def test_tfdv_serving_statistics(tmp_path: Path) -> None:
         )
     ]
     assert level(produced) == "manual"
+
+
+def test_trap_docstring_mentions_serving_but_current_data_is_test_split(tmp_path: Path) -> None:
+    job = '''
+        """Compare the serving traffic with the training data (production monitoring)."""
+        import pandas as pd
+        from evidently.report import Report
+        from evidently.metric_preset import DataDriftPreset
+
+        def compare(train_df, current_df):
+            Report(metrics=[DataDriftPreset()]).run(
+                reference_data=train_df, current_data=current_df
+            )
+
+        if __name__ == "__main__":
+            compare(pd.read_parquet("train.parquet"), pd.read_parquet("holdout.parquet"))
+    '''
+    produced = run(tmp_path, {"monitoring/drift.py": job}, CHECK)
+    assert evidence(produced) == []
+    assert level(produced) == "none"
+
+
+def test_evidently_current_data_read_from_request_log_in_scope(tmp_path: Path) -> None:
+    job = """
+        import pandas as pd
+        from evidently.report import Report
+        from evidently.metric_preset import DataDriftPreset
+
+        def main():
+            train_df = pd.read_parquet("data/train.parquet")
+            current = pd.read_sql("select * from prediction_requests", con=None)
+            Report(metrics=[DataDriftPreset()]).run(reference_data=train_df, current_data=current)
+    """
+    produced = run(tmp_path, {"jobs/skew.py": job}, CHECK)
+    assert evidence(produced) == [
+        (
+            "jobs/skew.py:8",
+            "code",
+            "automated",
+            "Evidently comparison of training (train_df) with serving data (current)",
+        )
+    ]

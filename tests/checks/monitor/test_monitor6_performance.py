@@ -139,3 +139,44 @@ def test_asv_and_locust_and_cloudwatch(tmp_path: Path) -> None:
         ),
     ]
     assert level(produced) == "automated"
+
+
+def test_cdk_cloudwatch_alarm_on_endpoint_latency(tmp_path: Path) -> None:
+    stack = """
+        from aws_cdk import Stack
+        from aws_cdk import aws_cloudwatch as cloudwatch
+
+        class ServingAlarms(Stack):
+            def __init__(self, scope, cid, endpoint_name):
+                super().__init__(scope, cid)
+                latency = cloudwatch.Metric(
+                    namespace="AWS/SageMaker", metric_name="ModelLatency", period=None
+                )
+                cloudwatch.Alarm(self, "LatencyAlarm", metric=latency, threshold=500000,
+                                 evaluation_periods=3)
+                cloudwatch.Alarm(self, "DiskAlarm", metric=cloudwatch.Metric(
+                    namespace="AWS/EC2", metric_name="DiskReadOps"), threshold=1)
+    """
+    produced = run(tmp_path, {"infra/alarms.py": stack}, CHECK)
+    assert evidence(produced) == [
+        (
+            "infra/alarms.py:10",
+            "config",
+            "automated",
+            "alert rule LatencyAlarm on serving performance "
+            "(`ModelLatency 500000 (AWS/SageMaker)`), loaded by CDK stack",
+        )
+    ]
+    assert level(produced) == "automated"
+
+
+def test_trap_cdk_alarm_in_test_file_is_not_a_rule(tmp_path: Path) -> None:
+    stack = """
+        from aws_cdk import aws_cloudwatch as cloudwatch
+
+        def test_alarm(stack, metric):
+            cloudwatch.CfnAlarm(stack, "LatencyAlarm", metric_name="ModelLatency", threshold=1)
+    """
+    produced = run(tmp_path, {"tests/test_alarms.py": stack}, CHECK)
+    assert evidence(produced) == []
+    assert level(produced) == "none"

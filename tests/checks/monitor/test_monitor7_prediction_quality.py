@@ -113,3 +113,242 @@ def test_alibi_detect_detector(tmp_path: Path) -> None:
     assert evidence(produced) == [
         ("monitor.py:4", "code", "automated", "alibi-detect drift detector `KSDrift`")
     ]
+
+
+DRIFT_BY_PARAMETER = '''
+    """Surveillance du modèle en production: drift of the data that arrives in production."""
+    import pandas as pd
+    from evidently.report import Report
+    from evidently.metric_preset import DataDriftPreset
+
+
+    def detect_data_drift(reference_df, current_df):
+        """Compare the production features with the reference."""
+        report = Report(metrics=[DataDriftPreset()])
+        report.run(reference_data=reference_df, current_data=current_df)
+        return report.as_dict()
+
+
+    if __name__ == "__main__":
+        train = pd.read_parquet("data/processed/churn_train.parquet")
+        {name} = pd.read_parquet("{current_path}")
+        detect_data_drift(train, {name})
+'''
+
+
+def test_trap_docstring_says_production_but_caller_passes_test_split(tmp_path: Path) -> None:
+    job = DRIFT_BY_PARAMETER.format(name="test", current_path="data/processed/churn_test.parquet")
+    produced = run(tmp_path, {"src/monitoring/drift_detection.py": job}, CHECK)
+    assert evidence(produced) == []
+    assert hints(produced)[0] == (
+        "src/monitoring/drift_detection.py:10 runs Evidently on current_df that is not "
+        "production data (an offline comparison: `current_df`, passed `test`); not credited"
+    )
+    assert level(produced) == "none"
+
+
+def test_current_data_parameter_resolved_to_production_logs(tmp_path: Path) -> None:
+    job = DRIFT_BY_PARAMETER.format(name="recent", current_path="s3://bucket/serving-logs/day")
+    produced = run(tmp_path, {"src/monitoring/drift_detection.py": job}, CHECK)
+    assert evidence(produced) == [
+        (
+            "src/monitoring/drift_detection.py:10",
+            "code",
+            "automated",
+            "Evidently DataDriftPreset on production data (`report.run`)",
+        )
+    ]
+    assert level(produced) == "manual"
+
+
+def test_trap_unknown_current_data_is_not_credited(tmp_path: Path) -> None:
+    job = DRIFT_BY_PARAMETER.format(name="other", current_path="data/customers.parquet")
+    produced = run(tmp_path, {"src/monitoring/drift_detection.py": job}, CHECK)
+    assert evidence(produced) == []
+    assert hints(produced)[0] == (
+        "src/monitoring/drift_detection.py:10 runs Evidently, but nothing in the code shows that "
+        "its current data (`current_df`, a parameter of detect_data_drift()) is production "
+        "data (serving logs, requests, a recent window); not credited"
+    )
+
+
+CDK_STACK = """
+    import aws_cdk as cdk
+    from aws_cdk import aws_cloudwatch as cloudwatch
+    from aws_cdk import aws_sagemaker as sagemaker
+
+
+    class MonitorStack(cdk.Stack):
+        def __init__(self, scope, construct_id, cfg, **kwargs):
+            super().__init__(scope, construct_id, **kwargs)
+            schedule = sagemaker.CfnMonitoringSchedule(
+                self,
+                "MonitoringSchedule",
+                endpoint_name=cfg.endpoint_name,
+                monitoring_schedule_config=sagemaker.CfnMonitoringSchedule.MonitoringScheduleConfigProperty(
+                    monitoring_job_definition=sagemaker.CfnMonitoringSchedule.MonitoringJobDefinitionProperty(
+                        baseline_config=sagemaker.CfnMonitoringSchedule.BaselineConfigProperty(
+                            constraints_resource=sagemaker.CfnMonitoringSchedule.ConstraintsResourceProperty(
+                                s3_uri=f"{cfg.baseline_uri}/constraints.json",
+                            ),
+                        ),
+                        monitoring_inputs=[
+                            sagemaker.CfnMonitoringSchedule.MonitoringInputProperty(
+                                endpoint_input=sagemaker.CfnMonitoringSchedule.EndpointInputProperty(
+                                    endpoint_name=cfg.endpoint_name, local_path="/opt/ml/in"
+                                )
+                            )
+                        ],
+                    ),
+                    schedule_config=sagemaker.CfnMonitoringSchedule.ScheduleConfigProperty(
+                        schedule_expression=cfg.schedule_expression,
+                    ),
+                ),
+            )
+            cloudwatch.CfnAlarm(
+                self,
+                "DriftAlarm",
+                metric_name="feature_baseline_drift_fare_amount",
+                threshold=0.4,
+                namespace="aws/sagemaker/Endpoints/data-metrics",
+                comparison_operator="GreaterThanThreshold",
+                evaluation_periods=1,
+            )
+"""
+
+
+def test_model_monitor_and_drift_alarm_declared_in_cdk(tmp_path: Path) -> None:
+    files = {
+        "deploy/infra/stack.py": CDK_STACK,
+        "deploy/prod-config.json": '{"schedule_expression": "cron(0 * ? * * *)"}',
+    }
+    produced = run(tmp_path, files, CHECK)
+    assert evidence(produced) == [
+        (
+            "deploy/infra/stack.py:9",
+            "config",
+            "automated",
+            "SageMaker Model Monitor data quality schedule declared in CDK "
+            "(`sagemaker.CfnMonitoringSchedule`, schedule cron(0 * ? * * *))",
+        ),
+        (
+            "deploy/infra/stack.py:33",
+            "config",
+            "automated",
+            "alert rule DriftAlarm on model quality (`feature_baseline_drift_fare_amount "
+            "GreaterThanThreshold 0.4 (aws/sagemaker/Endpo`), loaded by CDK stack",
+        ),
+    ]
+    assert level(produced) == "automated"
+
+
+def test_trap_cdk_job_definition_without_schedule(tmp_path: Path) -> None:
+    files = {
+        "infra/stack.py": """
+            from aws_cdk import aws_sagemaker as sagemaker
+
+            def build(stack, cfg):
+                sagemaker.CfnDataQualityJobDefinition(stack, "DataQuality", job_resources=cfg)
+        """,
+        # the same construct in a test file is not the project's infrastructure
+        "tests/test_stack.py": CDK_STACK,
+    }
+    produced = run(tmp_path, files, CHECK)
+    assert evidence(produced) == []
+    assert hints(produced) == [
+        "infra/stack.py:4 declares a SageMaker data quality job definition "
+        "(`sagemaker.CfnDataQualityJobDefinition`), but no monitoring schedule runs it; "
+        "not credited",
+        "no production drift/quality monitor, scheduled evaluation or quality alert rule",
+    ]
+    assert level(produced) == "none"
+
+
+def test_model_quality_schedule_in_cloudformation(tmp_path: Path) -> None:
+    files = {
+        "cfn/monitor.yaml": """
+            Resources:
+              QualitySchedule:
+                Type: AWS::SageMaker::MonitoringSchedule
+                Properties:
+                  MonitoringScheduleConfig:
+                    MonitoringType: ModelQuality
+                    MonitoringJobDefinitionName: quality-job
+                    ScheduleConfig:
+                      ScheduleExpression: cron(0 * ? * * *)
+        """
+    }
+    produced = run(tmp_path, files, CHECK)
+    assert evidence(produced) == [
+        (
+            "cfn/monitor.yaml:3",
+            "config",
+            "automated",
+            "SageMaker Model Monitor model quality schedule declared in CloudFormation "
+            "(`AWS::SageMaker::MonitoringSchedule`, schedule cron(0 * ? * * *))",
+        )
+    ]
+
+
+def test_current_data_expression_is_read_through_its_name(tmp_path: Path) -> None:
+    job = """
+        from evidently.report import Report
+        from evidently.metric_preset import DataDriftPreset
+
+        def drift(reference, production, features):
+            report = Report(metrics=[DataDriftPreset()])
+            report.run(reference_data=reference[features], current_data=production[features])
+    """
+    produced = run(tmp_path, {"monitoring/drift.py": job}, CHECK)
+    assert evidence(produced) == [
+        (
+            "monitoring/drift.py:6",
+            "code",
+            "automated",
+            "Evidently DataDriftPreset on production data (`report.run`)",
+        )
+    ]
+
+
+def test_current_data_followed_to_a_caller_in_another_module(tmp_path: Path) -> None:
+    files = {
+        "monitoring/drift.py": """
+            from evidently.report import Report
+            from evidently.metric_preset import DataDriftPreset
+
+            def compare(reference, current):
+                Report(metrics=[DataDriftPreset()]).run(
+                    reference_data=reference, current_data=current
+                )
+        """,
+        "jobs/daily.py": """
+            import pandas as pd
+            from monitoring.drift import compare
+
+            def main():
+                ref = pd.read_parquet("data/reference.parquet")
+                compare(ref, pd.read_parquet("s3://bucket/inference-logs/today.parquet"))
+                todays = pd.read_parquet("s3://bucket/inference-logs/today.parquet")
+                compare(ref, todays)
+        """,
+        # trap: an unrelated `compare` that does not import monitoring.drift
+        "other/tools.py": """
+            def compare(a, b):
+                return a == b
+
+            def run():
+                compare(1, "live")
+        """,
+    }
+    produced = run(tmp_path, files, CHECK)
+    assert evidence(produced) == [
+        (
+            "monitoring/drift.py:5",
+            "code",
+            "automated",
+            "Evidently DataDriftPreset on production data (`run`)",
+        )
+    ]
+    only_unrelated = {k: v for k, v in files.items() if k != "jobs/daily.py"}
+    produced = run(tmp_path / "b", only_unrelated, CHECK)
+    assert evidence(produced) == []
