@@ -5,6 +5,7 @@ listing the files and reading + `ast.parse` of every Python file once in a plain
 process — with the ratio audit/floor. Also times `mlready --version` and `mlready --help`.
 
     python benchmarks/run.py --sizes 1000,10000 --repeat 5 [--write-docs]
+    python benchmarks/run.py --sizes 100000 --repeat 3 --merge --write-docs
 """
 
 from __future__ import annotations
@@ -71,6 +72,12 @@ def main() -> None:
     parser.add_argument(
         "--write-docs", action="store_true", help="update the figures in docs/performance.md"
     )
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep the rows of other sizes from the previous results.json (e.g. to add a "
+        "100,000-file run with fewer repeats to a 1,000/10,000 run)",
+    )
     args = parser.parse_args()
     mlready = shutil.which("mlready") or "mlready"
     results = {"python": sys.version.split()[0], "cpus": os.cpu_count(), "sizes": []}
@@ -97,6 +104,7 @@ def main() -> None:
             "scan_s": round(scan, 3),
             "ratio": round(audit / floor, 2),
             "target_s": round(1.5 * floor + 0.3, 3),
+            "repeat": args.repeat,
         }
         results["sizes"].append(row)
         print(
@@ -104,6 +112,11 @@ def main() -> None:
             f"floor {floor:.2f} s, scan {scan:.2f} s, ratio {audit / floor:.2f}, "
             f"target {row['target_s']:.2f} s"
         )
+    previous = args.out / "results.json"
+    if args.merge and previous.exists():
+        measured = {r["files"] for r in results["sizes"]}
+        kept = [r for r in json.loads(previous.read_text())["sizes"] if r["files"] not in measured]
+        results["sizes"] = sorted(results["sizes"] + kept, key=lambda r: r["files"])
     if len(results["sizes"]) >= 2:
         xs = [r["files"] for r in results["sizes"]]
         ys = [r["audit_s"] for r in results["sizes"]]
@@ -122,12 +135,12 @@ def write_docs(results: dict) -> None:
     start, end = "<!-- figures:start -->", "<!-- figures:end -->"
     rows = [
         "| files | audit (s) | audit peak RSS (MiB) | parse floor (s) | scan floor (s) | "
-        "audit / floor | target 1.5 × floor + 0.3 (s) |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "audit / floor | target 1.5 × floor + 0.3 (s) | runs |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     rows += [
         f"| {r['files']:,} | {r['audit_s']} | {r['audit_rss_mib']} | {r['floor_s']} | "
-        f"{r['scan_s']} | {r['ratio']} | {r['target_s']} |"
+        f"{r['scan_s']} | {r['ratio']} | {r['target_s']} | {r.get('repeat', '')} |"
         for r in results["sizes"]
     ]
     rows.append("")

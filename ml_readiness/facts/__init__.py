@@ -11,7 +11,9 @@ import bisect
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable, Iterable
+import re._constants as _sre
+import re._parser as _sre_parser
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ml_readiness.facts.python import PythonFacts, extract
@@ -51,6 +53,7 @@ class Facts:
         self._own_outputs: set[str] = set()
         self._not_own: set[str] = set()
         self._corpora: dict[tuple[str, bool], _Corpus] = {}
+        self._notebook_json: dict[str, tuple[Any, StructureError | None]] = {}
         self._groups: dict[tuple[str, bool], list[int]] = {}
         self.parses: dict[str, int] = {}  # path -> parses of any kind
         self.parse_counts: dict[tuple[str, str], int] = {}  # (kind, path) -> parses
@@ -144,7 +147,11 @@ class Facts:
 
     def python(self, path: str) -> PythonFacts | None:
         """Facts of a `.py` file or of an `.ipynb` notebook's code cells."""
-        if path.endswith(".ipynb"):
+        is_notebook = path.endswith(".ipynb")
+        hit = self._cache.get(("nbpy" if is_notebook else "py", path), _MISSING)
+        if hit is not _MISSING:  # the common case: asked again by another check
+            return hit
+        if is_notebook:
             nb = self.notebook(path)
             if nb is None:
                 return None
@@ -228,7 +235,28 @@ class Facts:
         return corpus
 
     def notebook(self, path: str) -> NotebookFacts | None:
-        return self._parsed("nb", path, lambda text: parse_notebook(text, path))
+        return self._parsed(
+            "nb", path, lambda text: parse_notebook(text, path, self._json_of(path, text))
+        )
+
+    def _json_of(self, path: str, text: str) -> Any:
+        """`text` loaded as JSON once, for the notebook view and `json()` of an `.ipynb`
+        alike (raises the same StructureError to each of them when it is not JSON)."""
+        if not path.endswith(".ipynb"):
+            return load_json(text)
+        loaded = self._notebook_json.get(path)
+        if loaded is None:
+            try:
+                loaded = (load_json(text), None)
+            except StructureError as exc:
+                loaded = (None, exc)
+            self._notebook_json[path] = loaded
+        else:  # the second of the two readers: nothing else will ask for it
+            del self._notebook_json[path]
+        data, error = loaded
+        if error is not None:
+            raise StructureError(str(error), error.line)
+        return data
 
     def yaml(self, path: str) -> list[Any] | None:
         """All documents of a YAML file (maps/lists carry `.line`), or None when unreadable."""
@@ -243,7 +271,7 @@ class Facts:
         return self._parsed("toml", path, load_toml)
 
     def json(self, path: str) -> Any:
-        return self._parsed("json", path, load_json)
+        return self._parsed("json", path, lambda text: self._json_of(path, text))
 
     def ini(self, path: str) -> Any:
         return self._parsed("ini", path, load_ini)
@@ -256,6 +284,11 @@ class Facts:
         return self.repo.with_suffix(*DOC_SUFFIXES)
 
 
+_WORD_RUN = re.compile(r"\w+")
+_WORD_BYTES = bytes(
+    b if b >= 128 or chr(b).isascii() and (chr(b).isalnum() or b == ord("_")) else ord(" ")
+    for b in range(256)
+)
 # Regex features that match differently at a file's edge inside the joined text.
 _ANCHORED = re.compile(r"\^|\$|\\[AZbBG]|\(\?[<=!]|\(\?[a-zA-Z]*m")
 
@@ -269,7 +302,7 @@ class _Corpus:
     def __init__(self, indexes: list[int], texts: list[str | None]) -> None:
         self.indexes: list[int] = []
         self.starts: list[int] = []
-        self.texts: list[str] = []
+        self.texts: list[str] | _Slices = []
         position = 0
         for index, text in zip(indexes, texts, strict=True):
             if text is None:
@@ -280,6 +313,10 @@ class _Corpus:
             position += len(text) + 1
         self.blob = self.SEP.join(self.texts)
         self._hits: dict[str | re.Pattern[str], set[int]] = {}
+        self._slot_of: dict[int, int] | None = None
+        self._lower: _Corpus | None = None
+        self._vocabulary: bytes | None = None
+        self.unfoldable: set[int] = set()
 
     def matching(self, tokens: tuple[str, ...]) -> set[int]:
         """File indexes whose text contains any of `tokens`."""
@@ -294,7 +331,21 @@ class _Corpus:
         hits = self._hits.get(rx)
         if hits is not None:
             return hits
-        if _ANCHORED.search(rx.pattern):  # could behave differently in the joined text
+        required = _required_literals(rx.pattern, rx.flags)
+        if required is not None:
+            # every match contains one of these literals: find the files holding one at C
+            # speed, then confirm the regex in each (a case-insensitive alternation is slow)
+            literals, fold = required
+            if fold:  # the lower-cased copy is not kept: few patterns ignore case
+                folded = self._folded()
+                candidates = folded.matching(literals) | folded.unfoldable
+                self._lower = None
+            else:
+                candidates = self.matching(literals)
+            slots = self._slots()
+            search = rx.search
+            hits = {i for i in candidates if search(self.texts[slots[i]])}
+        elif _ANCHORED.search(rx.pattern):  # could behave differently in the joined text
             search = rx.search
             hits = {i for i, text in zip(self.indexes, self.texts, strict=True) if search(text)}
         else:
@@ -313,12 +364,53 @@ class _Corpus:
         self._hits[rx] = hits
         return hits
 
+    def _may_contain(self, token: str) -> bool:
+        """False when a word of `token` is part of no word of any text. A token's words lie
+        inside the texts' words wherever it occurs, so this is checked against the small
+        vocabulary of the texts instead of scanning all of them (most tokens are absent)."""
+        runs = _WORD_RUN.findall(token)
+        if not runs:
+            return True
+        vocabulary = self.vocabulary()
+        return all(r.encode("utf-8", "surrogatepass") in vocabulary for r in runs)
+
+    def vocabulary(self) -> bytes:
+        r"""The distinct words of the texts, space-separated: bytes that can belong to a `\w`
+        run (ASCII word characters, any non-ASCII byte) are kept, the rest split words."""
+        if self._vocabulary is None:
+            words = self.blob.encode("utf-8", "surrogatepass").translate(_WORD_BYTES).split()
+            self._vocabulary = b" ".join(set(words))
+        return self._vocabulary
+
+    def _slots(self) -> dict[int, int]:
+        """File index -> position in `texts`."""
+        if self._slot_of is None:
+            self._slot_of = {index: slot for slot, index in enumerate(self.indexes)}
+        return self._slot_of
+
+    def _folded(self) -> _Corpus:
+        """The ASCII texts lower-cased (where case-insensitive matching equals lower-casing);
+        files with other characters are listed in `unfoldable` and always confirmed."""
+        if self._lower is None and self.blob.isascii():  # the usual case: same offsets
+            self._lower = _Corpus([], [])
+            self._lower.indexes, self._lower.starts = self.indexes, self.starts
+            self._lower.blob = self.blob.lower()
+            self._lower.texts = _Slices(self._lower.blob, self.starts)
+            self._lower._vocabulary = self.vocabulary().lower()  # ASCII: the same words
+        elif self._lower is None:
+            ascii_ = [(i, t) for i, t in zip(self.indexes, self.texts, strict=True) if t.isascii()]
+            self._lower = _Corpus([i for i, _ in ascii_], [t.lower() for _, t in ascii_])
+            self._lower.unfoldable = set(self.indexes) - set(self._lower.indexes)
+        return self._lower
+
     def _token(self, token: str) -> set[int]:
         hits = self._hits.get(token)
         if hits is not None:
             return hits
         hits = set()
-        if self.SEP in token or not token:
+        if not self._may_contain(token):
+            pass  # one of its words is in no file: no need to scan every text
+        elif self.SEP in token or not token:
             # cannot search the joined text for it: ask each file
             hits = {i for i, text in zip(self.indexes, self.texts, strict=True) if token in text}
         else:
@@ -333,6 +425,67 @@ class _Corpus:
                 at = find(token, starts[slot + 1])
         self._hits[token] = hits
         return hits
+
+
+class _Slices:
+    """The texts of a joined blob, cut out on demand (a folded corpus keeps only its blob)."""
+
+    def __init__(self, blob: str, starts: list[int]) -> None:
+        self.blob, self.starts = blob, starts
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, slot: int) -> str:
+        end = self.starts[slot + 1] - 1 if slot + 1 < len(self.starts) else len(self.blob)
+        return self.blob[self.starts[slot] : end]
+
+    def __iter__(self) -> Iterator[str]:
+        return (self[slot] for slot in range(len(self.starts)))
+
+
+@functools.lru_cache(maxsize=256)
+def _required_literals(pattern: str, flags: int) -> tuple[tuple[str, ...], bool] | None:
+    """Literals one of which every match of the regex contains, and whether they must be
+    searched case-insensitively (then they are lower-case ASCII); None when unsure."""
+    try:
+        parsed = _sre_parser.parse(pattern, flags)
+    except re.error:
+        return None
+    flags = parsed.state.flags
+    if flags & (re.LOCALE | re.DEBUG):
+        return None
+    literals = _prefixes(list(parsed))
+    if not literals or any(not lit for lit in literals):
+        return None
+    fold = bool(flags & re.IGNORECASE)
+    if fold:
+        if not all(lit.isascii() for lit in literals):
+            return None
+        literals = [lit.lower() for lit in literals]
+    return tuple(dict.fromkeys(literals)), fold
+
+
+def _prefixes(items: list) -> list[str] | None:
+    """The literal text each way of matching `items` starts with (a sequence of parsed regex
+    nodes): its leading literal characters, continued into a leading alternation."""
+    prefix = ""
+    for op, arg in items:
+        if op is _sre.LITERAL:
+            prefix += chr(arg)
+            continue
+        if op is _sre.AT:  # zero-width (`^`, `\b`): the literals around it are adjacent
+            continue
+        if op is _sre.BRANCH:
+            ways = []
+            for branch in arg[1]:
+                tails = _prefixes(list(branch))
+                if tails is None:
+                    return [prefix] if prefix else None
+                ways += [prefix + tail for tail in tails]
+            return ways
+        break
+    return [prefix] if prefix else None
 
 
 @functools.lru_cache(maxsize=65536)
@@ -350,11 +503,11 @@ def is_test_path(path: str) -> bool:
 
 def is_example_config(path: str) -> bool:
     """`.example`/`.sample`/`.disabled`/`.template` copies never count as live configuration."""
-    low = path.lower()
-    return any(
-        tag in low
-        for tag in (".example", ".sample", ".disabled", ".template", ".bak", ".orig", ".off")
-    )
+    return _EXAMPLE_TAG.search(path.lower()) is not None
+
+
+# one C-speed search instead of a Python loop over the tags (asked ~10 times per file)
+_EXAMPLE_TAG = re.compile(r"\.(?:example|sample|disabled|template|bak|orig|off)")
 
 
 OWN_CONFIGS = frozenset({"mlready.yaml", "mlready.yml", ".mlready.yaml", ".mlready.yml"})

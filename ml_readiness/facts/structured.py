@@ -208,6 +208,9 @@ def load_toml(text: str) -> dict[str, Any]:
         raise StructureError(f"invalid TOML: {exc}", int(m.group(1)) if m else None) from None
 
 
+_UNPARSED: Any = object()
+
+
 def load_json(text: str) -> Any:
     try:
         return json.loads(text)
@@ -304,8 +307,10 @@ class NotebookFacts:
         return self.cells_with_outputs > 0
 
 
-def parse_notebook(text: str, path: str) -> NotebookFacts:
-    data = load_json(text)
+def parse_notebook(text: str, path: str, data: Any = _UNPARSED) -> NotebookFacts:
+    """A notebook's facts; `data` is `text` already loaded as JSON, when the caller has it."""
+    if data is _UNPARSED:
+        data = load_json(text)
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         raise StructureError("not a Jupyter notebook (no cells list)")
     raw_lines = text.splitlines()
