@@ -7,11 +7,12 @@ from collections.abc import Iterator
 
 from ml_readiness.checklib import call_evidence, live_tests, tests_importing
 from ml_readiness.entrypoints import (
-    HTTP_VERBS,
     PIPELINE_STEP_DECORATORS,
+    TEST_CLIENTS,
     EntryPoint,
     reachable_functions,
     resolve_name,
+    route_path,
     serving_entry_points,
     signature_annotations,
     training_entry_points,
@@ -36,7 +37,6 @@ MESSAGES = {
     "print", "echo", "info", "debug", "warning", "warn", "error", "exception", "critical",
     "help", "description", "msg", "message",
 }  # fmt: skip
-TEST_CLIENTS = {"TestClient", "test_client", "AsyncClient"}
 BODY_VERBS = {"post", "put", "patch"}
 CLIENT_ERROR = re.compile(
     r"status_code\s*(==|in)\s*[\[({]?\s*4\d\d\b|\b4\d\d\s*==\s*\w+\.status_code"
@@ -150,20 +150,11 @@ def _typed_parameters(facts: Facts, entry: EntryPoint) -> Iterator[Evidence | Hi
                 yield from _rejection_tests(facts, entry, target[1])
 
 
-def _route_path(pf: PythonFacts, entry: EntryPoint) -> str | None:
-    """The URL path of a route (`@app.post("/predict")` just above the function)."""
-    for c in pf.calls:
-        near = entry.line - 4 <= c.line < entry.line and c.attr in HTTP_VERBS
-        if near and c.args and isinstance(c.args[0], str) and c.args[0].startswith("/"):
-            return c.args[0]
-    return None
-
-
 def _rejection_tests(facts: Facts, entry: EntryPoint, model: str) -> Iterator[Evidence]:
     """Live tests that post to the route through a test client and assert a 4xx response:
     the request model's constraints are exercised on the serving path, on every CI run."""
     pf = facts.python(entry.path)
-    route = _route_path(pf, entry) if pf else None
+    route = route_path(pf, entry.symbol) if pf and entry.symbol else None
     if route is None:
         return
     for path, tpf in tests_importing(facts, [entry.path]):

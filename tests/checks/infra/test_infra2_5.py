@@ -373,7 +373,7 @@ def test_debuggability_entry_points_explainers_and_docs(tmp_path):
             "single-example entry point `predict_one()`",
             "src/app/predict.py:4",
             "code",
-            "automated",
+            "manual",  # a prediction path; only explain/debug paths can be automated
             "predict_one",
         ),
         (

@@ -637,7 +637,7 @@ def test_cluster_troubleshooting_is_not_model_debugging_and_methods_count(tmp_pa
             "single-example entry point `Predictor.predict_one()`",
             "src/serving/predictor.py:2",
             "code",
-            "automated",
+            "manual",
             "Predictor.predict_one",
         )
     ]
@@ -736,3 +736,38 @@ def test_trap_library_retrain_tests_without_training_entry_point(tmp_path):
         "library's own tests are not an ML system's practice), not credited: "
         "skorch/tests/test_net.py:1"
     ]
+
+
+def test_infra5_prediction_path_in_ci_is_manual_but_an_explain_path_is_automated(tmp_path):
+    from tests.helpers import audit, make_repo
+
+    ci = (
+        "on: [push]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: pytest tests\n"
+    )
+    predict = make_repo(
+        tmp_path / "p",
+        {
+            ".github/workflows/ci.yml": ci,
+            "src/serve.py": "def predict_one(model, row):\n    return model.predict([row])[0]\n",
+            "tests/test_serve.py": "from src.serve import predict_one\n\n"
+            "class M:\n    def predict(self, rows):\n        return [1]\n\n"
+            "def test_one():\n    assert predict_one(M(), {}) == 1\n",
+        },
+    )
+    item = audit(predict).item("infra-5")
+    assert item.level == "manual"
+    explain = make_repo(
+        tmp_path / "e",
+        {
+            ".github/workflows/ci.yml": ci,
+            "src/debug.py": "def explain_one(model, row):\n"
+            "    return {'score': model.predict([row])[0], 'row': row}\n",
+            "tests/test_debug.py": "from src.debug import explain_one\n\n"
+            "class M:\n    def predict(self, rows):\n        return [1]\n\n"
+            "def test_explain():\n    assert explain_one(M(), {})['score'] == 1\n",
+        },
+    )
+    item = audit(explain).item("infra-5")
+    assert item.level == "automated"
+    assert ("tests/test_debug.py", "automated") in {(e.path, e.level) for e in item.evidence}
