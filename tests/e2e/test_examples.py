@@ -55,13 +55,13 @@ MATURE_SERVICE = {
         "model-1": "automated", "model-2": "manual", "model-3": "automated", "model-4": "manual",
         "model-5": "automated", "model-6": "automated", "model-7": "automated",
         "infra-1": "automated", "infra-2": "automated", "infra-3": "automated",
-        "infra-4": "automated", "infra-5": "automated", "infra-6": "automated",
+        "infra-4": "automated", "infra-5": "manual", "infra-6": "automated",
         "infra-7": "manual",
         "monitor-1": "automated", "monitor-2": "automated", "monitor-3": "automated",
         "monitor-4": "automated", "monitor-5": "automated", "monitor-6": "automated",
         "monitor-7": "automated",
     },
-    "sections": {"data": 6.0, "model": 6.0, "infra": 6.5, "monitor": 7.0},
+    "sections": {"data": 6.0, "model": 6.0, "infra": 6.0, "monitor": 7.0},
     "overall": 6.0,
 }
 # fmt: on
