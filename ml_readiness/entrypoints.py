@@ -14,21 +14,25 @@ import re
 import textwrap
 from dataclasses import dataclass
 
-from ml_readiness.facts import Facts, is_test_path
+from ml_readiness.facts import Facts
 from ml_readiness.facts.imports import module_index
 from ml_readiness.facts.python import MAIN, MODULE, Call, PythonFacts
 
+# The web-route API lives in ml_readiness.routes; `X as X` re-exports it so checks and the
+# automation call graph keep importing it from here.
+from ml_readiness.routes import CLIENT_VERBS as CLIENT_VERBS
+from ml_readiness.routes import HTTP_VERBS, WEB_APPS, startup_hooks
+from ml_readiness.routes import ROUTE_CALLS as ROUTE_CALLS
+from ml_readiness.routes import STARTUP_DECORATORS as STARTUP_DECORATORS
+from ml_readiness.routes import TEST_CLIENTS as TEST_CLIENTS
+from ml_readiness.routes import Route as Route
+from ml_readiness.routes import client_route_targets as client_route_targets
+from ml_readiness.routes import match_routes as match_routes
+from ml_readiness.routes import route_path as route_path
+from ml_readiness.routes import routes as routes
+
 SERVING_KINDS = ("route", "service", "predictor", "handler", "batch")
 CLASS_KINDS = ("predictor", "handler")  # the framework calls every method of the class
-HTTP_VERBS = {"get", "post", "put", "patch", "delete", "route", "api_route", "websocket"}
-WEB_APPS = {
-    "fastapi.FastAPI": "fastapi",
-    "fastapi.APIRouter": "fastapi",
-    "flask.Flask": "flask",
-    "flask.Blueprint": "flask",
-    "starlette.applications.Starlette": "starlette",
-    "quart.Quart": "flask",
-}
 NOT_MODEL_ROUTES = re.compile(r"^/?(health\w*|ready\w*|live\w*|ping|metrics|docs|version|)/?$")
 SAGEMAKER_FNS = ("model_fn", "input_fn", "predict_fn", "output_fn", "transform_fn")
 MODEL_LOADS = re.compile(
@@ -519,195 +523,7 @@ def signature_annotations(facts: Facts, path: str, qualname: str) -> dict[str, s
     return {}
 
 
-# -- routes, test clients and startup hooks -------------------------------------------------
-TEST_CLIENTS = frozenset({"TestClient", "test_client", "AsyncClient"})
-CLIENT_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
-STARTUP_DECORATORS = ("before_first_request", "before_app_first_request", "before_serving")
-ROUTE_CALLS = ("add_url_rule", "add_api_route")
-
-
-@dataclass(frozen=True)
-class Route:
-    """A web route: its handler (`path`, `symbol`), URL pattern and HTTP methods (lower case;
-    empty when not known statically)."""
-
-    path: str
-    symbol: str
-    url: str
-    methods: frozenset[str]
-
-
-def routes(facts: Facts, path: str) -> list[Route]:
-    """Routes a file declares: `@app.post("/predict")` / `@router.get(...)` / `@app.route(...,
-    methods=[...])` on a function (nested in a `create_app()` factory too),
-    `add_url_rule`/`add_api_route`/starlette `Route(...)` naming a function of the file."""
-    cache = facts.memo("entrypoints.routes", lambda _f: {})
-    found = cache.get(path)
-    if found is None:
-        pf = facts.python(path)
-        found = cache[path] = _routes_in(path, pf) if pf is not None else []
-    return found
-
-
-def _routes_in(path: str, pf: PythonFacts) -> list[Route]:
-    lines = {f.qualname: f.line for f in pf.functions}
-    out = []
-    for c in pf.calls:
-        url = c.args[0] if c.args and isinstance(c.args[0], str) else ""
-        if not url.startswith("/"):
-            continue
-        if c.attr in HTTP_VERBS and c.line < lines.get(c.scope, 0):  # a decorator
-            out.append(Route(path, c.scope, url, _methods(c)))
-        elif c.attr in ROUTE_CALLS or c.qualified.endswith("routing.Route"):
-            target = c.kw("view_func") or c.kw("endpoint")
-            position = 2 if c.attr == "add_url_rule" else 1
-            if target is None and len(c.args) > position:
-                target = c.args[position]
-            name = target[1:] if isinstance(target, str) and target.startswith("$") else ""
-            nested = f"{c.scope}.{name}"
-            symbol = nested if nested in lines else name if name in lines else None
-            if symbol:
-                out.append(Route(path, symbol, url, _methods(c)))
-    return out
-
-
-def _methods(c: Call) -> frozenset[str]:
-    if c.attr in CLIENT_VERBS:
-        return frozenset({c.attr})
-    if c.attr == "websocket":
-        return frozenset({"websocket"})
-    methods = c.kw("methods")
-    if isinstance(methods, tuple):
-        return frozenset(m.lower() for m in methods if isinstance(m, str))
-    return frozenset({"get"}) if methods is None else frozenset()  # GET is the default
-
-
-def route_path(pf: PythonFacts, qualname: str) -> str | None:
-    """The URL path of a route handler (`@app.post("/predict")` on the function)."""
-    return next((r.url for r in _routes_in(pf.path, pf) if r.symbol == qualname), None)
-
-
-def match_routes(candidates: list[Route], url: str, verb: str) -> list[Route]:
-    """The routes a request `verb url` reaches: exact patterns first (`{id}`/`<int:id>` match
-    one segment), else patterns that end the URL (a router or blueprint prefix)."""
-    wanted = [s for s in url.split("?")[0].split("#")[0].split("/") if s]
-    exact, suffix = [], []
-    for r in candidates:
-        if r.methods and verb not in r.methods:
-            continue
-        pattern = [s for s in r.url.split("/") if s]
-        if _segments_match(pattern, wanted):
-            exact.append(r)
-        elif 0 < len(pattern) < len(wanted) and _segments_match(pattern, wanted[-len(pattern) :]):
-            suffix.append(r)
-    return exact or suffix
-
-
-def _segments_match(pattern: list[str], url: list[str]) -> bool:
-    if len(pattern) != len(url):
-        return False
-    pairs = zip(pattern, url, strict=True)
-    return all(p == u or p[:1] in "{<" and p[-1:] in "}>" for p, u in pairs)
-
-
-def client_route_targets(facts: Facts, path: str) -> dict[str, list[tuple[str, str]]]:
-    """Scope → route handlers (path, qualname) that the scope's test-client requests reach.
-
-    A request is `client.post("/predict", ...)` (any HTTP verb, a literal path or a module
-    constant) in a file that, or whose conftest.py, builds a test client (FastAPI/Starlette
-    `TestClient`, httpx `AsyncClient`, Flask `app.test_client()`). The routes are looked up in
-    the repository modules imported by those files and in the modules they import."""
-    cache = facts.memo("entrypoints.client_routes", lambda _f: {})
-    found = cache.get(path)
-    if found is None:
-        found = cache[path] = _client_routes(facts, path)
-    return found
-
-
-def _client_routes(facts: Facts, path: str) -> dict[str, list[tuple[str, str]]]:
-    pf = facts.python(path)
-    if pf is None:
-        return {}
-    constants = {a.name: a.value for a in pf.assigns if isinstance(a.value, str)}
-    requests = []
-    for c in pf.calls:
-        url = c.args[0] if c.attr in CLIENT_VERBS and "." in c.name and c.args else None
-        if isinstance(url, str) and url.startswith("$"):
-            url = constants.get(url[1:])
-        if isinstance(url, str) and url.startswith("/"):
-            requests.append((c, url))
-    if not requests:
-        return {}
-    sources = [(path, pf)]
-    folder = path.rpartition("/")[0]
-    while True:
-        conftest = f"{folder}/conftest.py" if folder else "conftest.py"
-        other = facts.python(conftest) if facts.repo.exists(conftest) else None
-        if other is not None and conftest != path:
-            sources.append((conftest, other))
-        if not folder:
-            break
-        folder = folder.rpartition("/")[0]
-    if not any(c.attr in TEST_CLIENTS for _, spf in sources for c in spf.calls):
-        return {}
-    index = module_index(facts)
-    modules = dict.fromkeys(
-        m for p, spf in sources for i in spf.imports for m in index.resolve(p, i)
-    )
-    for module in list(modules):  # an app module including routers from other modules
-        mpf = facts.python(module)
-        for i in mpf.imports if mpf else ():
-            modules.update(dict.fromkeys(index.resolve(module, i)))
-    candidates = [r for m in modules if not is_test_path(m) for r in routes(facts, m)]
-    out: dict[str, list[tuple[str, str]]] = {}
-    for c, url in requests:
-        for r in match_routes(candidates, url, c.attr):
-            out.setdefault(c.scope, []).append((r.path, r.symbol))
-    return out
-
-
-def startup_hooks(facts: Facts, path: str) -> list[tuple[str, str]]:
-    """Functions a web app of `path` runs when it starts: FastAPI/Starlette `lifespan=` and
-    `on_startup=[...]`, `@app.on_event("startup")`, `add_event_handler("startup", f)`, Flask
-    and Quart `before_first_request`/`before_serving`."""
-    cache = facts.memo("entrypoints.startup_hooks", lambda _f: {})
-    found = cache.get(path)
-    if found is None:
-        found = cache[path] = _startup_hooks(facts, path)
-    return found
-
-
-def _startup_hooks(facts: Facts, path: str) -> list[tuple[str, str]]:
-    pf = facts.python(path)
-    if pf is None:
-        return []
-    lines = {f.qualname: f.line for f in pf.functions}
-    out: list[tuple[str, str]] = []
-    for c in pf.calls:
-        names: list = []
-        if c.qualified in WEB_APPS:
-            for key in ("lifespan", "on_startup"):
-                value = c.kw(key)
-                names += list(value) if isinstance(value, tuple) else [value]
-        elif c.attr == "on_event" and c.args[:1] == ("startup",):
-            if c.line < lines.get(c.scope, 0):  # the decorator of the hook
-                out.append((path, c.scope))
-        elif c.attr == "add_event_handler" and c.args[:1] == ("startup",) and len(c.args) > 1:
-            names.append(c.args[1])
-        for name in names:
-            if not (isinstance(name, str) and name.startswith("$")):
-                continue
-            nested = f"{c.scope}.{name[1:]}"
-            if nested in lines:
-                out.append((path, nested))
-            else:
-                out += [t for t in resolve_name(facts, path, pf, name[1:]) if _is_func(facts, t)]
-    for fn in pf.functions:
-        if any(d.rpartition(".")[2] in STARTUP_DECORATORS for d in fn.decorators):
-            out.append((path, fn.qualname))
-    return list(dict.fromkeys(out))
-
-
+# -- startup hooks of a route's app -------------------------------------------------------------
 def _route_hooks(facts: Facts, entry: EntryPoint) -> list[tuple[str, str]]:
     """Startup hooks of the route's own file and of the file its app object is imported from."""
     pf = facts.python(entry.path)
