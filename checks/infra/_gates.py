@@ -58,6 +58,7 @@ class Gate:
     condition: str
     action: str  # "fails", "promotes", "rejects" (reasons list) or "skips" (no registration)
     function: str | None
+    context: str | None = None  # why this is promotion code, when the gate itself shows it
 
 
 def constants(pf: PythonFacts) -> dict[str, object]:
@@ -234,6 +235,70 @@ def gates(facts: Facts, path: str, pf: PythonFacts, tree: ast.Module) -> list[Ga
                 what = action(node, body) if cond else None
                 if cond and what:
                     out.append(Gate(node.lineno, cond, what, function))
+
+    visit(tree.body, None)
+    return out + _decision_gates(tree, consts, source)
+
+
+def _key(node: ast.expr) -> str | None:
+    """`result.promotion_decision` -> `promotion_decision`; `decision` -> `decision`."""
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _decision_gates(tree: ast.Module, consts: dict, source: str | None) -> list[Gate]:
+    """`decision = "promoted" if challenger_rmse < champion_rmse * (1 - margin) else "rejected"`
+    where an `if <...>.decision == "promoted":` elsewhere in the file registers or promotes:
+    the comparison of metric values (names assigned from a metric call such as `rmse(...)`)
+    decides the promotion through the label."""
+    measured = {
+        t.id
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call) and metric(n.value)
+        for t in n.targets
+        if isinstance(t, ast.Name)
+    }
+
+    def measures(node: ast.expr) -> bool:
+        return metric(node) or any(
+            isinstance(n, ast.Name) and n.id in measured for n in ast.walk(node)
+        )
+
+    guarded: set[tuple[str, object]] = set()  # (label key, literal) whose branch promotes
+    for node in ast.walk(tree):
+        test = node.test if isinstance(node, ast.If) else None
+        if (
+            isinstance(test, ast.Compare)
+            and isinstance(test.ops[0], ast.Eq)
+            and promotes(node.body)
+        ):
+            lit = test.comparators[0]
+            if isinstance(lit, ast.Constant) and (key := _key(test.left)):
+                guarded.add((key, lit.value))
+    out: list[Gate] = []
+
+    def visit(body: list[ast.stmt], function: str | None) -> None:
+        for node in _walk(body):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                visit(node.body, f"{function}.{node.name}" if function else node.name)
+                continue
+            value = node.value if isinstance(node, ast.Assign) else None
+            if not isinstance(value, ast.IfExp) or not isinstance(value.test, ast.Compare):
+                continue
+            labels = {b.value for b in (value.body, value.orelse) if isinstance(b, ast.Constant)}
+            keys = {_key(t) for t in node.targets}
+            if not any((k, lab) in guarded for k in keys for lab in labels):
+                continue
+            cmp = value.test
+            operands = [cmp.left, *cmp.comparators]
+            for op, left, right in zip(cmp.ops, operands, operands[1:], strict=False):
+                if type(op) not in _OPS or not measures(left):
+                    continue
+                if measures(right) or threshold(right, consts, source):
+                    cond = show(cmp, source)
+                    out.append(Gate(node.lineno, cond, "promotes", function, "promotion code"))
+                    break
 
     visit(tree.body, None)
     return out

@@ -52,6 +52,12 @@ THRESHOLD_CALLS = (
 )
 
 
+def _maybe_gate(line: str) -> bool:
+    """Cheap filter: a comparison naming a metric, or a conditional expression (`"promoted" if
+    challenger < champion else "rejected"`) whose operands may hold metric values."""
+    return is_metric_text(line) or (" if " in line and " else " in line)
+
+
 def _resolve_names(condition: str, pf: PythonFacts) -> str:
     """`auc < MIN_AUC` → `auc < MIN_AUC (0.85)` using module-level literal constants."""
     values = {a.name: a.value for a in pf.assigns if isinstance(a.value, int | float)}
@@ -88,11 +94,11 @@ def metric_gate_in_code(facts: Facts) -> Iterator[Evidence | Hint]:
     tokens = ("exit", "raise", "register", "transition", "alias", "promote", "deploy", "append")
     for path, pf in facts.python_files(mentions=tokens, tests=False):
         lines = facts.lines(path) if path.endswith(".py") else []
-        if not any(_CMP_LINE.search(line) and is_metric_text(line) for line in lines):
+        if not any(_CMP_LINE.search(line) and _maybe_gate(line) for line in lines):
             continue
         tree = module_node(facts, path)
         for gate in gates(facts, path, pf, tree) if tree else ():
-            where = evaluation_context(facts, path, gate.function)
+            where = gate.context or evaluation_context(facts, path, gate.function)
             if where is None:
                 continue
             found = True

@@ -45,6 +45,8 @@ ROLLBACK_COMMAND = re.compile(
     r"|\broll[-_]?back(\.(sh|bash|py))?(\s|$)"
 )
 ROLLBACK_NAME = re.compile(r"(?i)roll[\s_-]?back")
+_SHELL_IF = re.compile(r"^(el)?if\s")
+_CHECKED = re.compile(r"(?i)error|fail|latency|health|status|ready|rate|5xx|!\s")
 _VERSIONED = re.compile(
     r"(?i)models:/[^/]+/\d+|@sha256:|[/:@_-]v?\d+(\.\d+)*(/|$|\.|-)|/[0-9a-f]{12,40}(/|$)"
 )
@@ -140,13 +142,16 @@ def rollback_procedure(facts: Facts) -> Iterator[Evidence | Hint]:
         found = True
         drill = root.trigger == "schedule"
         what = "scheduled rollback drill" if drill else f"{root.trigger}-triggered rollback job"
+        guard = _failure_guard(root) if root.trigger in ("change", "pipeline") else None
+        if guard:
+            what = f"{root.trigger}-triggered deploy job rolls back automatically when `{guard}`:"
         yield Evidence(
             "infra-7",
             f"{what} {root.id} ({how})",
             root.path,
             root.line,
             "config",
-            "automated" if drill else "manual",
+            "automated" if drill or guard else "manual",
             root.id,
         )
     for path, section in doc_sections(facts, r"roll\s*-?\s*back"):
@@ -199,6 +204,22 @@ def _rollback_named_steps(facts: Facts) -> Iterator[Hint]:
                     f"step '{step.get('name')}' ({where}) {what} instead of restoring a "
                     "previous version; not credited as a rollback",
                 )
+
+
+def _failure_guard(root: Root) -> str | None:
+    """The shell condition under which a deploying job runs its rollback command, when that
+    condition checks the deployment (an error rate, latency, health or failed command:
+    `if (( $(echo "$ERROR_RATE > 0.01" | bc -l) )); then ... rollout undo`), not an input."""
+    for command in root.commands:
+        lines = [ln.strip() for ln in str(command).splitlines()]
+        hit = next((i for i, ln in enumerate(lines) if ROLLBACK_COMMAND.search(ln)), None)
+        if hit is None:
+            continue
+        cond = next((ln for ln in reversed(lines[:hit]) if _SHELL_IF.match(ln)), None)
+        closed = any(ln in ("fi", "fi;") for ln in lines[hit + 1 :])
+        if cond and closed and _CHECKED.search(cond) and "inputs." not in cond:
+            return re.sub(r";?\s*then\s*$", "", cond)[:80]
+    return None
 
 
 def _rollback_job(facts: Facts, root: Root) -> str | None:

@@ -28,6 +28,7 @@ OFFLINE_WORDS = re.compile(
 )
 _DOCSTRING = re.compile(r"(\"\"\"|''')[\s\S]*?\1")
 _COMMENT = re.compile(r"#.*")
+_STR_METHODS = re.compile(r"\.\s*(?:r?split|splitlines)\s*\(")
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,7 @@ def _called_function_verdict(facts: Facts, path: str, pf: PythonFacts, rhs: str)
         return None
     lines = _code_lines(facts, path, pf)
     body = "\n".join(lines.get(i, "") for i in range(fn.line + 1, fn.end_line + 1))
+    body = _STR_METHODS.sub("(", body)  # `key.split("/")` is string handling, not a data split
     return classify(_COMMENT.sub("", _DOCSTRING.sub("", body)))
 
 

@@ -34,6 +34,7 @@ def retraining_and_model_age(facts: Facts) -> Iterator[Evidence | Finding | Hint
     `trained_at`/`created_at`) is compared with `max_model_age_days` at the audit date.
     """
     produced = list(_retraining(facts))
+    produced += _scheduled_training_functions(facts, produced)
     produced += _orchestrator_schedules(facts)
     produced += emit_rules(ITEM, facts, AGE_RULES, "model age")
     produced += _metadata_age(facts)
@@ -199,3 +200,36 @@ def _metadata_age(facts: Facts) -> Iterator[Evidence | Finding | Hint]:
             ITEM, f"{said}, over max_model_age_days={limit}: the model is stale", path, line,
             cap="manual",
         )  # fmt: skip
+
+
+TRAIN_FUNCTION = re.compile(r"^_?(re)?train(_\w+)?$", re.I)
+
+
+def _scheduled_training_functions(facts: Facts, produced: list) -> list[Evidence]:
+    """Library-style training code that no entry point names: a `train`/`retrain`/`train_*`
+    function that calls `.fit(...)` and that a schedule-triggered root executes (a weekly job
+    running a drift-and-retrain loop). The scheduled root is the evidence, once per root."""
+    seen = {e.symbol for e in produced if isinstance(e, Evidence) and e.kind == "config"}
+    out: list[Evidence] = []
+    for path, pf in facts.python_files(mentions=(".fit(",), tests=False):
+        fitted = {c.scope for c in pf.calls if c.attr == "fit"}
+        for fn in pf.functions:
+            if fn.qualname not in fitted or not TRAIN_FUNCTION.match(fn.name):
+                continue
+            run = scheduled_run(facts, path, fn.qualname)
+            root = facts.automation.root(run.root) if run is not None else None
+            if root is None or root.id in seen:
+                continue
+            seen.add(root.id)
+            out.append(
+                Evidence(
+                    ITEM,
+                    f"scheduled job {root.id} retrains the model: it reaches "
+                    f"{path}:{fn.qualname}, which fits it",
+                    root.path,
+                    root.line,
+                    kind="config",
+                    symbol=root.id,
+                )
+            )
+    return out

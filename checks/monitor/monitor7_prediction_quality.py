@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-from ml_readiness.checklib import call_evidence
+from ml_readiness.checklib import call_evidence, module_name
 from ml_readiness.evidence import Evidence, Hint
 from ml_readiness.facts import Facts
-from ml_readiness.facts.python import MAIN
+from ml_readiness.facts.python import MAIN, Call
 from ml_readiness.registry import check
 
 from ._platform import platform_monitors
@@ -28,7 +28,11 @@ DETECTORS = {
     "whylogs.log": "whylogs profile",
 }
 DRIFT_PRESETS = re.compile(r"Drift|Classification|Regression|Quality", re.I)
-QUALITY_RULES = r"accuracy|auc|f1|precision|recall|drift|psi|mape|rmse|mae|model_quality|error_rate"
+# `ModelVersionDrift` (too many registered versions) or config drift is not model quality
+QUALITY_RULES = (
+    r"accuracy|auc|f1|precision|recall|(?<!version)(?<!version_)(?<!config)(?<!config_)drift"
+    r"|psi|mape|rmse|mae|model_quality|error_rate"
+)
 EVAL_SCRIPT = re.compile(r"(eval|evaluate|monitor|quality)\w*\.py$")
 QUALITY_KINDS = ("data quality", "model quality")
 
@@ -106,6 +110,9 @@ def production_quality_monitoring(facts: Facts) -> Iterator[Evidence | Hint]:
             )  # fmt: skip
         elif automated_run(facts, path, MAIN) is not None:
             yield Hint(ITEM, f"{path} runs on change, not on a schedule over fresh labels")
+    for produced in _scheduled_champion_evaluation(facts):
+        found = found or isinstance(produced, Evidence)
+        yield produced
     rules = emit_rules(ITEM, facts, QUALITY_RULES, "model quality")
     yield from rules
     if not found and not rules and not explained:
@@ -135,3 +142,65 @@ def _platform_schedules(facts: Facts) -> Iterator[Evidence | Hint]:
                 f"{mon.path}:{mon.line} declares a SageMaker {mon.kind} job definition "
                 f"(`{mon.resource}`), but no monitoring schedule runs it; not credited",
             )
+
+
+MODEL_LOAD = re.compile(r"^mlflow\.(\w+\.)?load_model$")
+REGISTRY_LOOKUPS = ("get_model_version_by_alias", "get_latest_versions")
+SCORERS = ("sklearn.metrics.", "scipy.stats.ks_2samp", "scipy.stats.wasserstein_distance")
+
+
+def _loads(call: Call) -> bool:
+    return bool(MODEL_LOAD.match(call.qualified)) or call.attr in REGISTRY_LOOKUPS
+
+
+def _scores(call: Call) -> bool:
+    return call.qualified.startswith(SCORERS)
+
+
+def _known(call: Call, module: str, names: set[str]) -> bool:
+    """The call resolves to one of `names` (imported, or defined in the same module)."""
+    return call.qualified in names or f"{module}.{call.qualified}" in names
+
+
+def _helpers(facts: Facts, test: Callable[[Call], bool], mentions: tuple[str, ...]) -> set[str]:
+    """Dotted names (`pkg.mod.func`) of repo functions that directly make a call `test` accepts."""
+    out: set[str] = set()
+    for path, pf in facts.python_files(mentions=mentions, tests=False):
+        mod = module_name(facts, path)
+        if mod:
+            out |= {f"{mod}.{c.scope}" for c in pf.calls if test(c) and "<" not in c.scope}
+    return out
+
+
+def _scheduled_champion_evaluation(facts: Facts) -> Iterator[Evidence | Hint]:
+    """A function that loads the registered (served) model from the MLflow registry and scores
+    it (sklearn metrics, KS/Wasserstein drift), directly or through one repo helper each, and
+    that a schedule runs: the served model is evaluated on fresh data. Training a new model
+    and scoring it on a test split is not production monitoring (nothing is loaded)."""
+    loaders = _helpers(facts, _loads, ("load_model", *REGISTRY_LOOKUPS))
+    scorers = _helpers(facts, _scores, ("sklearn", "scipy"))
+    short = tuple({n.rsplit(".", 1)[-1] for n in loaders} | {"load_model", *REGISTRY_LOOKUPS})
+    for path, pf in facts.python_files(mentions=short, tests=False):
+        mod = module_name(facts, path) or ""
+        by_scope: dict[str, list[Call]] = {}
+        for c in pf.calls:
+            by_scope.setdefault(c.scope, []).append(c)
+        for fn in pf.functions:
+            calls = by_scope.get(fn.qualname, [])
+            load = next((c for c in calls if _loads(c) or _known(c, mod, loaders)), None)
+            score = next((c for c in calls if _scores(c) or _known(c, mod, scorers)), None)
+            if load is None or score is None or load is score:
+                continue
+            run = scheduled_run(facts, path, fn.qualname)
+            what = f"{path}:{fn.qualname} loads the registered model (`{load.name}`) and scores it"
+            if run is not None:
+                yield Evidence(
+                    ITEM, f"{what} (`{score.name}`) on a schedule via {run.root}", path,
+                    fn.line, symbol=fn.qualname,
+                )  # fmt: skip
+            elif (other := automated_run(facts, path, fn.qualname)) is not None:
+                yield Hint(
+                    ITEM,
+                    f"{what}, but it runs via {other.root} on {other.trigger}, not on a schedule "
+                    "over fresh production data; not credited",
+                )

@@ -771,3 +771,119 @@ def test_infra5_prediction_path_in_ci_is_manual_but_an_explain_path_is_automated
     item = audit(explain).item("infra-5")
     assert item.level == "automated"
     assert ("tests/test_debug.py", "automated") in {(e.path, e.level) for e in item.evidence}
+
+
+# Round 3 (REVIEW-F, ldele/mlflow-drift-loop): champion/challenger promotion decided through a
+# label (`decision = "promoted" if chal < champ * (1 - margin) else "rejected"`) that guards
+# the promotion call elsewhere in the file.
+DECISION_LOOP = """\
+from pkg.registry import promote
+
+
+def rmse(model, df):
+    return ((model.predict(df[["x"]]) - df["y"]) ** 2).mean() ** 0.5
+
+
+def decide(champion, challenger, holdout, margin):
+    champ = rmse(champion, holdout)
+    chal = rmse(challenger, holdout)
+    decision = "promoted" if chal < champ * (1 - margin) else "rejected"
+    return decision
+
+
+def apply(decision, version):
+    if decision == "promoted":
+        promote("m", version)
+"""
+REGISTRY = """\
+from mlflow.tracking import MlflowClient
+
+
+def promote(name, version):
+    MlflowClient().set_registered_model_alias(name, "champion", version)
+"""
+
+
+def test_promotion_label_decided_by_champion_challenger_comparison(tmp_path):
+    root = make_repo(
+        tmp_path, {"pkg/__init__.py": "", "pkg/loop.py": DECISION_LOOP, "pkg/registry.py": REGISTRY}
+    )
+    assert _ev(run_check(root, "metric-gate-in-code")) == [
+        (
+            "model is registered/promoted only when chal < champ * (1 - margin)",
+            "pkg/loop.py:11",
+            "code",
+            "automated",
+            "decide",
+        )
+    ]
+
+
+def test_trap_label_that_guards_nothing_is_not_a_gate(tmp_path):
+    loop = DECISION_LOOP.replace('    if decision == "promoted":\n    ', "").replace(
+        '    decision = "promoted"', '    decision = "better"'
+    )
+    root = make_repo(
+        tmp_path, {"pkg/__init__.py": "", "pkg/loop.py": loop, "pkg/registry.py": REGISTRY}
+    )
+    assert _ev(run_check(root, "metric-gate-in-code")) == []
+
+
+# Round 3 (REVIEW-F, karthikk022/mlops-k8s-platform): the deploy job watches the canary and
+# runs `kubectl rollout undo` itself when the error rate is too high: automatic rollback.
+CANARY_DEPLOY = """\
+on:
+  push:
+    branches: [main]
+jobs:
+  promote:
+    runs-on: ubuntu-latest
+    steps:
+      - run: kubectl apply -f serving/canary.yaml
+      - name: Monitor canary
+        run: |
+          ERROR_RATE=$(curl -s http://prometheus/api/v1/query)
+          if (( $(echo "$ERROR_RATE > 0.01" | bc -l) )); then
+            kubectl rollout undo deployment/model
+            exit 1
+          fi
+"""
+
+
+def _rollback(root):
+    return [
+        (e.detail, e.credit)
+        for e in run_check(root, "rollback-procedure")
+        if isinstance(e, Evidence)
+    ]
+
+
+def test_deploy_job_rolling_back_on_failed_canary_check_is_automated(tmp_path):
+    root = make_repo(tmp_path, {".github/workflows/deploy.yml": CANARY_DEPLOY})
+    assert _rollback(root) == [
+        (
+            'change-triggered deploy job rolls back automatically when `if (( $(echo "$ERROR_RATE '
+            '> 0.01" | bc -l) ))`: .github/workflows/deploy.yml#promote (runs `kubectl rollout '
+            "undo deployment/model`)",
+            "automated",
+        )
+    ]
+
+
+def test_trap_rollback_on_an_input_or_unconditional_stays_manual(tmp_path):
+    on_input = CANARY_DEPLOY.replace(
+        'if (( $(echo "$ERROR_RATE > 0.01" | bc -l) )); then',
+        'if [ "${{ inputs.rollback_failed }}" = "true" ]; then',
+    )
+    unconditional = CANARY_DEPLOY.replace(
+        '          if (( $(echo "$ERROR_RATE > 0.01" | bc -l) )); then\n', ""
+    ).replace("          fi\n", "")
+    for i, text in enumerate((on_input, unconditional)):
+        root = make_repo(tmp_path / str(i), {".github/workflows/deploy.yml": text})
+        assert _rollback(root) == [
+            (
+                "change-triggered rollback job .github/workflows/deploy.yml#promote (runs "
+                "`kubectl rollout undo deployment/model`)",
+                "manual",
+            )
+        ]

@@ -193,3 +193,54 @@ def test_trap_unscheduled_pipeline_step_is_not_retraining(tmp_path: Path) -> Non
         "pipelines/train_op.py:train_xgb runs via .github/workflows/pipeline.yml#job on "
         "pipeline, not on a schedule: a pipeline that nothing schedules is not retraining on time"
     )
+
+
+# Round 3 (REVIEW-F, ldele/mlflow-drift-loop): library-style `train()` reached by a weekly job.
+LIB_TRAIN = {
+    "pkg/__init__.py": "",
+    "pkg/model.py": """
+        from sklearn.linear_model import Ridge
+
+
+        def build():
+            return Ridge()
+
+
+        def train(df):
+            return build().fit(df[["x"]], df["y"])
+    """,
+}
+
+
+def test_scheduled_job_reaching_a_library_train_function(tmp_path: Path) -> None:
+    amap = automation(("pkg/model.py", "train", "schedule"))
+    produced = run(tmp_path, LIB_TRAIN, CHECK, amap)
+    assert evidence(produced) == [
+        (
+            ".github/workflows/schedule.yml:1",
+            "config",
+            "automated",
+            "scheduled job .github/workflows/schedule.yml#job retrains the model: it reaches "
+            "pkg/model.py:train, which fits it",
+        )
+    ]
+    assert level(produced, amap) == "automated"
+
+
+def test_trap_library_train_on_push_or_scheduled_reference_fit(tmp_path: Path) -> None:
+    files = {
+        **LIB_TRAIN,
+        "pkg/drift.py": """
+            from sklearn.preprocessing import StandardScaler
+
+
+            def fit_reference(df):
+                return StandardScaler().fit(df)
+        """,
+    }
+    amap = automation(
+        ("pkg/model.py", "train", "change"), ("pkg/drift.py", "fit_reference", "schedule")
+    )
+    produced = run(tmp_path, files, CHECK, amap)
+    assert evidence(produced) == []
+    assert level(produced, amap) == "none"

@@ -352,3 +352,126 @@ def test_current_data_followed_to_a_caller_in_another_module(tmp_path: Path) -> 
     only_unrelated = {k: v for k, v in files.items() if k != "jobs/daily.py"}
     produced = run(tmp_path / "b", only_unrelated, CHECK)
     assert evidence(produced) == []
+
+
+# Round 3 (REVIEW-F, ldele/mlflow-drift-loop): a weekly job loads the registered champion
+# and scores it on the latest window -- the served model evaluated on fresh labels.
+CHAMPION_FILES = {
+    "pkg/__init__.py": "",
+    "pkg/registry.py": """
+        import mlflow
+
+
+        def load_champion(name):
+            return mlflow.sklearn.load_model(f"models:/{name}@champion")
+    """,
+    "pkg/metrics.py": """
+        from sklearn.metrics import mean_absolute_error
+
+
+        def error_metrics(model, df):
+            return {"mae": mean_absolute_error(df["y"], model.predict(df[["x"]]))}
+    """,
+    "pkg/loop.py": """
+        from pkg.metrics import error_metrics
+        from pkg.registry import load_champion
+
+
+        def run_cycle(window):
+            champion = load_champion("m")
+            return error_metrics(champion, window)
+    """,
+}
+
+
+def test_scheduled_evaluation_of_the_registered_champion(tmp_path: Path) -> None:
+    amap = automation(("pkg/loop.py", "run_cycle", "schedule"))
+    produced = run(tmp_path, CHAMPION_FILES, CHECK, amap)
+    assert evidence(produced) == [
+        (
+            "pkg/loop.py:5",
+            "code",
+            "automated",
+            "pkg/loop.py:run_cycle loads the registered model (`load_champion`) and scores it "
+            "(`error_metrics`) on a schedule via .github/workflows/schedule.yml#job",
+        )
+    ]
+    assert level(produced, amap) == "automated"
+
+
+def test_trap_champion_evaluation_on_push_only(tmp_path: Path) -> None:
+    amap = automation(("pkg/loop.py", "run_cycle", "change"))
+    produced = run(tmp_path, CHAMPION_FILES, CHECK, amap)
+    assert evidence(produced) == []
+    assert hints(produced)[0] == (
+        "pkg/loop.py:run_cycle loads the registered model (`load_champion`) and scores it, but "
+        "it runs via .github/workflows/change.yml#job on change, not on a schedule over fresh "
+        "production data; not credited"
+    )
+    assert level(produced, amap) == "none"
+
+
+def test_trap_scheduled_retrain_scoring_a_fresh_model_on_a_split(tmp_path: Path) -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/retrain.py": """
+            from sklearn.linear_model import Ridge
+            from sklearn.metrics import mean_absolute_error
+
+
+            def retrain(train, test):
+                model = Ridge().fit(train[["x"]], train["y"])
+                return mean_absolute_error(test["y"], model.predict(test[["x"]]))
+        """,
+    }
+    amap = automation(("pkg/retrain.py", "retrain", "schedule"))
+    produced = run(tmp_path, files, CHECK, amap)
+    assert evidence(produced) == []
+    assert level(produced, amap) == "none"
+
+
+def test_string_split_in_a_loader_does_not_make_current_data_offline(tmp_path: Path) -> None:
+    files = {
+        "monitoring/drift.py": """
+            import boto3
+            import pandas as pd
+            from evidently.report import Report
+            from evidently.metric_preset import DataDriftPreset
+
+
+            def load_data(path):
+                bucket, key = path.replace("s3://", "").split("/", 1)
+                boto3.client("s3").download_file(bucket, key, "/tmp/data.parquet")
+                return pd.read_parquet("/tmp/data.parquet")
+
+
+            def check(reference, current):
+                report = Report(metrics=[DataDriftPreset()])
+                report.run(reference_data=reference, current_data=current)
+
+
+            def main():
+                check(load_data("s3://bucket/ref.parquet"), load_data("s3://bucket/cur.parquet"))
+        """,
+    }
+    produced = run(tmp_path, files, CHECK)
+    assert evidence(produced) == []
+    assert hints(produced)[0].startswith(
+        "monitoring/drift.py:15 runs Evidently, but nothing in the code shows that its current "
+        "data ("
+    )
+
+
+def test_trap_model_version_drift_alert_is_not_model_quality(tmp_path: Path) -> None:
+    rules = """
+        groups:
+          - name: mlops
+            rules:
+              - alert: DataDriftDetected
+                expr: evidently_data_drift_score > 0.3
+              - alert: ModelVersionDrift
+                expr: count(mlflow_registered_model_version) by (model_name) > 10
+    """
+    produced = run(tmp_path, {"monitoring/alerts/rules.yml": rules}, CHECK)
+    assert [e[0] for e in evidence(produced)] == ["monitoring/alerts/rules.yml:4"]
+    assert evidence(produced)[0][3].startswith("alert rule DataDriftDetected on model quality")
