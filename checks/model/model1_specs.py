@@ -26,7 +26,7 @@ from ml_readiness.checks.model._review import (
 
 from ml_readiness.evidence import Evidence, Hint, Kind
 from ml_readiness.facts import Facts, is_example_config, is_test_path
-from ml_readiness.facts.python import EXPR
+from ml_readiness.facts.python import EXPR, PythonFacts
 from ml_readiness.registry import check
 
 ITEM = "model-1"
@@ -93,6 +93,7 @@ HYPER_KEYS = frozenset(
 )
 # Calls that set an estimator's hyperparameters by keyword (SageMaker `Estimator`).
 SET_HYPER = ("set_hyperparameters",)
+FIT_CALLS = frozenset({"fit", "train", "compile", "fit_generator"})
 SPEC_PATH_WORDS = re.compile(r"(^|/)(model|models|train|training|experiment|hparams)", re.I)
 CARD_KEYS = frozenset({"library_name", "pipeline_tag", "model-index", "base_model"})
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(\n|\Z)", re.S)
@@ -178,7 +179,8 @@ def card_specs(facts: Facts) -> list[Spec]:
 def code_specs(facts: Facts) -> list[Spec]:
     """Hyperparameters in code: a dict or dataclass of hyperparameters passed to a model."""
     out = []
-    for path, pf in facts.python_files(mentions=tuple(k for k in HYPER_KEYS if len(k) > 3)):
+    tokens = (*(k for k in HYPER_KEYS if len(k) > 3), "EPOCHS", "LEARNING_RATE", "BATCH_SIZE")
+    for path, pf in facts.python_files(mentions=tokens):
         if is_test_path(path):
             continue
         values = [v for c in pf.calls for v in (*c.args, *(v for _, v in c.kwargs))]
@@ -190,6 +192,9 @@ def code_specs(facts: Facts) -> list[Spec]:
             if len(hyper) >= 2 and (a.name in used or _imported_elsewhere(facts, path, a.name)):
                 detail = f"hyperparameters `{a.name}` ({', '.join(sorted(hyper)[:5])}) in code"
                 out.append(Spec(path, a.line, detail, "code"))
+        spec = _constant_specs(path, pf, used)
+        if spec is not None:
+            out.append(spec)
         for cls in pf.classes:
             fields = {a.name for a in pf.assigns if a.scope == cls.qualname} & HYPER_KEYS
             is_dataclass = any(d.endswith("dataclass") for d in cls.decorators)
@@ -198,6 +203,29 @@ def code_specs(facts: Facts) -> list[Spec]:
                 detail = f"hyperparameter dataclass `{cls.qualname}` ({names})"
                 out.append(Spec(path, cls.line, detail, "code"))
     return out[:5]
+
+
+def _constant_specs(path: str, pf: PythonFacts, used: set[str]) -> Spec | None:
+    """Script-style hyperparameters: two or more module-level numeric constants named like a
+    hyperparameter (`EPOCHS = 10`, `LEARNING_RATE = 1e-3`) passed to calls of a training
+    script (one that calls `.fit`/`.train`/`.compile`, or whose path says model/train)."""
+    trains = any(c.attr in FIT_CALLS for c in pf.calls) or SPEC_PATH_WORDS.search(path)
+    if not trains:
+        return None
+    names = [
+        a
+        for a in pf.assigns
+        if a.scope == "<module>"
+        and a.name.isupper()
+        and a.name.lower() in HYPER_KEYS
+        and isinstance(a.value, int | float)
+        and not isinstance(a.value, bool)
+        and a.name in used
+    ]
+    if len(names) < 2:
+        return None
+    shown = ", ".join(f"{a.name}={a.value}" for a in names[:4])
+    return Spec(path, names[0].line, f"hyperparameter constants ({shown}) in code", "code")
 
 
 def _literal_keys(value: object, depth: int = 0) -> set[str]:

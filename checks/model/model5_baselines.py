@@ -44,18 +44,24 @@ LINEAR = (
 )
 CV = ("cross_val_score", "cross_validate")
 REFERENCE = r"baseline|dummy|champion|production|prod_|previous|incumbent|current_model"
+# Champion/challenger code names the two sides `candidate_*` and `current_*`
+# (`if candidate_recall > current_recall + eps: return PromotionDecision(promote=True)`).
+# Both sides must be named: `current_loss < best_loss` alone is early stopping, and a
+# search loop keeping `current_best_score` compares trials, not models in production.
+CHALLENGER = re.compile(r"(^|\s)(candidate|challenger)\w*", re.I)
+INCUMBENT = re.compile(r"(^|\s)(current|deployed|active|serving|live)_\w+", re.I)
 COMPARE_CODE = re.compile(rf"^\s*(assert|if)\b(?=.*(<=|>=|<|>))(?=.*({REFERENCE}))", re.I)
 COMPARE_LINE = re.compile(
     rf"(^|\")\s*(assert|if)\b(?=.*(<=|>=|<|>))(?=.*({REFERENCE}))", re.I | re.M
 )
 NAIVE_NAME = re.compile(
     r"baseline|persistence|climatolog|naive|majority|seasonal|last_value|moving_average|"
-    r"random_guess",
+    r"random_guess|popularity|most_popular",
     re.I,
 )
 METRIC_ATTR = re.compile(
     r"(^|_)(w?mape|smape|wape|mase|rmse|mse|mae|auc|f1|accuracy|r2|brier|log_?loss|error|"
-    r"skill)(_|$)",
+    r"skill|recall|precision|ndcg|mrr|hit_rate|map_at_k)(_|$)",
     re.I,
 )
 GENERIC_WORDS = frozenset(
@@ -74,6 +80,8 @@ REFERENCE_TOKENS = (
     "previous",
     "incumbent",
     "current_model",
+    "candidate",
+    "challenger",
 )
 METRIC_WORDS = re.compile(
     r"auc|acc|f1|precision|recall|rmse|mse|mae|mape|loss|score|error|ndcg|r2|brier|"
@@ -167,10 +175,11 @@ def comparisons(facts: Facts, skip: set[tuple[str, str]]) -> Iterator[Evidence]:
             if guard.trivial or not guard.ordered or (path, guard.scope) in skip:
                 continue
             words = guard.words()
-            if not (
-                re.search(REFERENCE, guard.words(thresholds=False), re.I)
-                and METRIC_WORDS.search(words)
-            ):
+            plain = guard.words(thresholds=False)
+            reference = re.search(REFERENCE, plain, re.I) or (
+                CHALLENGER.search(plain) and INCUMBENT.search(plain) and "best" not in plain
+            )
+            if not (reference and METRIC_WORDS.search(words)):
                 continue
             fn = pf.function(guard.scope) if guard.scope != MODULE else None
             if fn and fn.is_test and always_skipped(fn, pf):
@@ -227,6 +236,16 @@ def _defined_functions(facts: Facts, path: str, pf: PythonFacts) -> dict[str, tu
     return out
 
 
+def _scores_metric(facts: Facts, known: dict[str, tuple[str, str]], name: str) -> bool:
+    """True when `name` is a repo function whose body computes a metric
+    (`evaluate_personalized_model` calling `recall_at_k`)."""
+    if name not in known:
+        return False
+    where, qual = known[name]
+    other = facts.python(where)
+    return other is not None and any(_metric_like(c) for c in scope_calls(other, qual))
+
+
 def naive_baselines(facts: Facts, skip: set[tuple[str, str]]) -> Iterator[Evidence]:
     """Naive/heuristic baselines (persistence, climatology, seasonal naive, majority class...)
     scored by a repository function and computed next to the model's own metric.
@@ -237,7 +256,16 @@ def naive_baselines(facts: Facts, skip: set[tuple[str, str]]) -> Iterator[Eviden
     (b) A baseline model fitted in its own function (`train_prophet_baseline` calls `.fit`)
     whose output an evaluation function takes (a parameter named after it,
     `prophet_forecast`, or a call to it) and scores next to the model (two metric values)."""
-    tokens = ("baseline", "persistence", "climatolog", "naive", "majority", "seasonal")
+    tokens = (
+        "baseline",
+        "persistence",
+        "climatolog",
+        "naive",
+        "majority",
+        "seasonal",
+        "popularity",
+        "most_popular",
+    )
     files = [(p, pf) for p, pf in facts.python_files(mentions=tokens) if not is_test_path(p)]
     fitted: dict[str, tuple[str, str]] = {}  # label -> (path, function)
     for path, pf in files:
@@ -255,7 +283,9 @@ def naive_baselines(facts: Facts, skip: set[tuple[str, str]]) -> Iterator[Eviden
             model = [
                 c
                 for c in scope_calls(pf, call.scope)
-                if _metric_like(c) and not NAIVE_NAME.search(c.attr) and c.attr != call.attr
+                if not NAIVE_NAME.search(c.attr)
+                and c.attr != call.attr
+                and (_metric_like(c) or _scores_metric(facts, known, c.attr))
             ]
             if not model:
                 continue
@@ -388,11 +418,13 @@ def baseline_comparison(facts: Facts) -> Iterator[Evidence | Hint]:
     Counts a DummyClassifier/DummyRegressor (or a linear/logistic model named as the baseline)
     that is fitted and whose metric is computed in the same function as the model's (in a
     test or evaluation code, or a `cross_val_score` over both); a naive baseline (persistence,
-    climatology, seasonal naive, majority ...) scored by a repo function next to the model's
-    metric; a baseline model fitted in its own function (`train_prophet_baseline`) whose output
+    climatology, seasonal naive, majority, popularity ...) scored by a repo function next to
+    the model's metric (computed there or by a repo function that computes one); a baseline
+    model fitted in its own function (`train_prophet_baseline`) whose output
     an evaluation function scores next to the model; an `assert` or guarded `if` (raise, exit,
     failure reason, flag) comparing a metric with a baseline/champion/production metric,
-    directly or through values computed from it (not a sanity check against a literal 0);
+    directly or through values computed from it (not a sanity check against a literal 0),
+    or a `candidate_*` metric compared with a `current_*` one (champion/challenger);
     loading the production or
     champion model and scoring it next to the candidate; `mlflow.evaluate(baseline_model=...)`;
     `dvc metrics diff` / `dvc exp diff` in CI (automated on push/PR/schedule) or in scripts.

@@ -428,3 +428,48 @@ def test_trap_registry_approved_automatically_is_no_review_route(tmp_path: Path)
         "model specs are checked in (build_pipeline/pipelines/pipeline.py) but no review route"
     )
     assert levels(audit(root))["model-1"] == "none"
+
+
+TRAIN_SCRIPT = """import keras
+
+EPOCHS = 10
+LEARNING_RATE = 0.001
+BATCH_SIZE = 32
+
+model = keras.Sequential()
+model.compile(optimizer=keras.optimizers.Adam(learning_rate=LEARNING_RATE))
+model.fit(train_ds, epochs=EPOCHS, batch_size=BATCH_SIZE)
+"""
+
+
+def test_script_hyperparameter_constants_with_codeowners(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path,
+        {"src/train_model.py": TRAIN_SCRIPT, "CODEOWNERS": "/src/ @ml-team\n"},
+    )
+    evidence, hints = produced(root, CHECK)
+    assert where(evidence)[0] == ("src/train_model.py", 3, "code", "manual", None)
+    assert evidence[0].detail == (
+        "hyperparameter constants (EPOCHS=10, LEARNING_RATE=0.001, BATCH_SIZE=32) in code"
+    )
+    assert where(evidence)[1] == ("CODEOWNERS", 1, "config", "manual", None)
+    assert hints == ["no live test loads every model config, so specs are not checked in CI"]
+    assert levels(audit(root))["model-1"] == "manual"
+
+
+def test_trap_hyperparameter_named_constants_outside_training_code(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            # a database loader: batch sizes and "epochs" of a retry loop, nothing is trained
+            "src/etl/loader.py": "EPOCHS = 3\nBATCH_SIZE = 500\n\n"
+            "def load(db):\n    db.insert_many(rows, batch_size=BATCH_SIZE, rounds=EPOCHS)\n",
+            # a training script whose constants are never passed to anything
+            "src/train_model.py": "EPOCHS = 10\nLEARNING_RATE = 0.1\n\nmodel.fit(x, y)\n",
+            "CODEOWNERS": "* @team\n",
+        },
+    )
+    assert produced(root, CHECK) == (
+        [],
+        ["no model configuration, hyperparameters in code or model card found"],
+    )

@@ -296,3 +296,107 @@ def test_fitted_baseline_component_scored_by_the_evaluation_step(tmp_path: Path)
         "baseline model `train_prophet_baseline` (pipelines/components/prophet_op.py) scored "
         "next to the model in `evaluate` (_wmape)"
     )
+
+
+PROMOTION = """
+def decide_promotion(current_metrics, candidate_metrics, epsilon=1e-9):
+    current_recall = float(current_metrics.get("recall_at_k", 0.0))
+    candidate_recall = float(candidate_metrics.get("recall_at_k", 0.0))
+    if candidate_recall > current_recall + epsilon:
+        return True
+    return False
+"""
+EARLY_STOPPING = """
+def fit(model, epochs, val):
+    best_val_map = float("-inf")
+    for epoch in range(epochs):
+        current_map = model.ranking_metrics(val)["map_at_k"]
+        if current_map > best_val_map:
+            best_val_map = current_map
+            continue
+        return model
+"""
+POPULARITY = """
+def recall_at_k(recommended, relevant, k):
+    return len(set(recommended[:k]) & relevant) / max(len(relevant), 1)
+
+
+def evaluate_popularity_baseline(items, test_df, k):
+    return {"recall_at_k": recall_at_k(items, set(test_df), k)}
+
+
+def evaluate_personalized_model(bundle, test_df, k):
+    return {"recall_at_k": recall_at_k(bundle["recs"], set(test_df), k)}
+
+
+def run_evaluation(items, bundle, test_df, k):
+    baseline = evaluate_popularity_baseline(items, test_df, k)
+    model = evaluate_personalized_model(bundle, test_df, k)
+    return {"popularity_baseline": baseline, "personalized": model}
+"""
+POPULARITY_ALONE = """
+def recall_at_k(recommended, relevant, k):
+    return len(set(recommended[:k]) & relevant) / max(len(relevant), 1)
+
+
+def evaluate_popularity_baseline(items, test_df, k):
+    return {"recall_at_k": recall_at_k(items, set(test_df), k)}
+
+
+def run_baseline(items, val_df, test_df, k):
+    val = evaluate_popularity_baseline(items, val_df, k)
+    test = evaluate_popularity_baseline(items, test_df, k)
+    return {"val": val, "test": test, "rows": len(test_df)}
+"""
+
+
+def test_champion_challenger_promotion_rule(tmp_path: Path) -> None:
+    root = make_repo(tmp_path, {"src/pipeline/retrain.py": PROMOTION})
+    evidence, hints = produced(root, CHECK)
+    assert where(evidence) == [
+        ("src/pipeline/retrain.py", 4, "code", "automated", "decide_promotion")
+    ]
+    assert evidence[0].detail == (
+        "model metric compared with a reference: `if candidate_recall > current_recall + epsilon:`"
+    )
+    assert hints == []
+
+
+SEARCH_LOOP = """
+def search(trials, evaluate):
+    current_best_score = 0.5
+    for params in trials:
+        candidate_score = evaluate(params)
+        if candidate_score > current_best_score + 0.01:
+            return params
+    return None
+"""
+
+
+def test_early_stopping_on_current_metric_is_not_a_champion_comparison(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path, {"src/models/bpr.py": EARLY_STOPPING, "src/models/search.py": SEARCH_LOOP}
+    )
+    evidence, hints = produced(root, CHECK)
+    assert evidence == []
+    assert hints == ["no baseline model, champion comparison or metrics diff found"]
+
+
+def test_popularity_baseline_scored_next_to_recommender(tmp_path: Path) -> None:
+    root = make_repo(tmp_path, {"src/models/evaluate.py": POPULARITY})
+    evidence, hints = produced(root, CHECK)
+    assert where(evidence) == [
+        ("src/models/evaluate.py", 14, "code", "automated", "run_evaluation")
+    ]
+    assert evidence[0].detail == (
+        "naive baseline `evaluate_popularity_baseline` scored next to the model's "
+        "`evaluate_personalized_model` in `run_evaluation`"
+    )
+    assert hints == []
+
+
+def test_popularity_baseline_scored_alone_is_not_a_comparison(tmp_path: Path) -> None:
+    root = make_repo(tmp_path, {"src/models/baseline.py": POPULARITY_ALONE})
+    evidence, hints = produced(root, CHECK)
+    assert evidence == []
+    assert hints == ["no baseline model, champion comparison or metrics diff found"]
