@@ -290,7 +290,33 @@ def _find_training(facts: Facts) -> list[EntryPoint]:
             if deco and "train" in fn.name.lower():
                 framework = deco.split(".")[0]
                 found.add(EntryPoint(path, fn.qualname, fn.line, "pipeline-step", framework))
+        if not NOT_TRAINING_NAME.match(base):
+            found.update(_training_functions(facts, path, pf))
     return sorted(found)
+
+
+TRAIN_FUNCTION = re.compile(r"^(re)?train(_\w+)?$")
+
+
+def _training_functions(facts: Facts, path: str, pf: PythonFacts) -> list[EntryPoint]:
+    """Package functions such as `driftloop.model.train()` that fit the model and that a
+    script's main block or an automation root actually runs (a library function nothing
+    calls is not an entry point)."""
+    out = []
+    for fn in pf.functions:
+        if "." in fn.qualname or not TRAIN_FUNCTION.match(fn.name):
+            continue
+        if not any(c.scope == fn.qualname and c.attr in FIT_ATTRS for c in pf.calls):
+            continue
+        run = facts.automation.execution_of(path, fn.qualname)
+        called_from_main = any(
+            c.scope == MAIN and c.attr == fn.name
+            for _p, other in _code_files(facts, (fn.name,))
+            for c in other.calls
+        )
+        if run is not None or called_from_main:
+            out.append(EntryPoint(path, fn.qualname, fn.line, "function", "python"))
+    return out
 
 
 # -- call graph ----------------------------------------------------------------------------

@@ -558,3 +558,26 @@ def test_startup_hooks_of_another_app_are_not_reached(tmp_path: Path) -> None:
         ("api.py", "boot"),
         ("api.py", "load"),
     }
+
+
+def test_package_train_function_is_an_entry_point_only_when_something_runs_it(tmp_path):
+    from ml_readiness.entrypoints import training_entry_points
+    from ml_readiness.facts import Facts
+    from ml_readiness.repo import Repo
+    from tests.helpers import make_repo
+
+    lib = (
+        "from sklearn.linear_model import Ridge\n\ndef train(X, y):\n    return Ridge().fit(X, y)\n"
+    )
+    used = make_repo(
+        tmp_path / "used",
+        {
+            "src/pkg/model.py": lib,
+            "scripts/loop.py": "from pkg.model import train\n\nif __name__ == '__main__':\n"
+            "    train([[0]], [0])\n",
+        },
+    )
+    found = {(e.path, e.symbol, e.kind) for e in training_entry_points(Facts(Repo.open(used)))}
+    assert ("src/pkg/model.py", "train", "function") in found
+    unused = make_repo(tmp_path / "unused", {"src/pkg/model.py": lib})
+    assert training_entry_points(Facts(Repo.open(unused))) == []
