@@ -224,6 +224,7 @@ def gates(facts: Facts, path: str, pf: PythonFacts, tree: ast.Module) -> list[Ga
     consts = constants(pf)
     source = facts.text(path)
     out: list[Gate] = []
+    decided = _decided_keys(tree)
 
     def visit(body: list[ast.stmt], function: str | None) -> None:
         for node in _walk(body):
@@ -233,11 +234,59 @@ def gates(facts: Facts, path: str, pf: PythonFacts, tree: ast.Module) -> list[Ga
             elif isinstance(node, ast.If):
                 cond = gate_comparison(node.test, consts, source)
                 what = action(node, body) if cond else None
+                if cond and what is None and _returns_decision(node.body) & decided:
+                    what = "promotes"
                 if cond and what:
                     out.append(Gate(node.lineno, cond, what, function))
 
     visit(tree.body, None)
     return out + _decision_gates(tree, consts, source)
+
+
+DECISION_KEY = re.compile(r"(?i)^(promote|promoted|approve|approved|deploy|register|accept\w*)$")
+PUBLISH_TARGET = re.compile(r"(?i)registry|champion|production|serving|active_model")
+PUBLISH_CALL = re.compile(r"(?i)^(save|update|write)_(registry|champion|production)\w*$")
+
+
+def _returns_decision(body: list[ast.stmt]) -> set[str]:
+    """Keys of `return Decision(promote=True, ...)` in the block: a champion/challenger rule
+    that returns its verdict instead of promoting itself."""
+    out: set[str] = set()
+    for node in _walk(body):
+        value = node.value if isinstance(node, ast.Return) else None
+        for kw in value.keywords if isinstance(value, ast.Call) else ():
+            true = isinstance(kw.value, ast.Constant) and kw.value.value is True
+            if kw.arg and true and DECISION_KEY.match(kw.arg):
+                out.add(kw.arg)
+    return out
+
+
+def _publishes(body: list[ast.stmt]) -> bool:
+    """The block promotes, or writes the serving registry (`registry["active_model"] = ...`,
+    `save_registry(...)`)."""
+    if promotes(body):
+        return True
+    for node in _walk(body):
+        if isinstance(node, ast.Call) and PUBLISH_CALL.match(_callee(node).rsplit(".", 1)[-1]):
+            return True
+        for target in node.targets if isinstance(node, ast.Assign) else ():
+            base = target.value if isinstance(target, ast.Subscript) else None
+            if isinstance(base, ast.Name) and PUBLISH_TARGET.search(base.id):
+                return True
+    return False
+
+
+def _decided_keys(tree: ast.Module) -> set[str]:
+    """Verdict attributes (`decision.promote`) tested by an `if` whose branch publishes the
+    model: the returned verdict guards the promotion."""
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.If) or not _publishes(node.body):
+            continue
+        for sub in ast.walk(node.test):
+            if isinstance(sub, ast.Attribute) and DECISION_KEY.match(sub.attr):
+                out.add(sub.attr)
+    return out
 
 
 def _key(node: ast.expr) -> str | None:

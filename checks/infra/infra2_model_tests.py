@@ -77,9 +77,11 @@ def model_code(facts: Facts) -> dict[str, list[str]]:
     def compute(f: Facts) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         tokens = ("Module", "Model", "Layer", "def build_", "def make_", "def create_", "def get_")
-        tokens += ("from_pretrained", "get_peft_model", "SentenceTransformer")
+        tokens += ("from_pretrained", "get_peft_model", "SentenceTransformer", "Sequential")
+        tokens += ("def fit",)
         for path, pf in f.python_files(mentions=tokens, tests=False):
-            names = _model_names(pf) + _pretrained_loaders(pf)
+            names = _model_names(pf) + _pretrained_loaders(pf) + _plain_models(pf, path)
+            names += _module_level_builds(f, path, pf)
             if not names and MODEL_FILE.search(path) and pf.imports_module(*ML_LIBS):
                 names = [fn.name for fn in pf.functions if "." not in fn.qualname]
                 names += [c.qualname for c in pf.classes if "." not in c.qualname]
@@ -100,6 +102,53 @@ def model_code(facts: Facts) -> dict[str, list[str]]:
         return out
 
     return facts.memo("infra.model_code", compute)
+
+
+PLAIN_MODEL_NAME = re.compile(r"(Model|Recommender|Classifier|Regressor|Estimator)$")
+PREDICTS = re.compile(r"^(predict\w*|recommend\w*|score\w*|forward|transform)$")
+KERAS_BUILDS = frozenset(
+    {
+        f"{lib}{name}"
+        for lib in ("keras.", "keras.models.", "tensorflow.keras.", "tensorflow.keras.models.")
+        for name in ("Model", "Sequential")
+    }
+)
+
+
+def _plain_models(pf: PythonFacts, path: str) -> list[str]:
+    """Plain Python model classes (a NumPy BPR, a hand-written regressor) that define `fit`
+    and `predict`/`recommend*`/`score*`, in a `models/` package or `model(s).py`, or named
+    `*Model`/`*Recommender`/`*Classifier`/`*Regressor`/`*Estimator`."""
+    out = []
+    for cls in pf.classes:
+        if "." in cls.qualname:
+            continue
+        if not (MODEL_FILE.search(path) or PLAIN_MODEL_NAME.search(cls.qualname)):
+            continue
+        methods = {fn.name for fn in pf.functions if fn.qualname.rsplit(".", 1)[0] == cls.qualname}
+        if "fit" in methods and any(PREDICTS.match(m) for m in methods):
+            out.append(cls.qualname)
+    return out
+
+
+def _module_level_builds(facts: Facts, path: str, pf: PythonFacts) -> list[str]:
+    """A script that builds a Keras model at module level (`model = keras.Model(inputs,
+    outputs)`, `keras.Sequential([...])`): the names it is bound to, else the script's
+    functions (what a test could call)."""
+    builds = [
+        c for c in pf.calls if c.scope in ("<module>", "<main>") and c.qualified in KERAS_BUILDS
+    ]
+    if not builds:
+        return []
+    lines = facts.lines(path)
+    names = set()
+    for c in builds:
+        text = lines[c.line - 1] if 0 < c.line <= len(lines) else ""
+        m = re.match(r"\s*(\w+)\s*(?::[^=]+)?=[^=]", text)
+        if m:
+            names.add(m.group(1))
+    names |= {fn.name for fn in pf.functions if "." not in fn.qualname}
+    return sorted(names) or [path.rsplit("/", 1)[-1].removesuffix(".py")]
 
 
 def _model_names(pf: PythonFacts) -> list[str]:

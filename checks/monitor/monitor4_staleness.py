@@ -202,17 +202,21 @@ def _metadata_age(facts: Facts) -> Iterator[Evidence | Finding | Hint]:
         )  # fmt: skip
 
 
-TRAIN_FUNCTION = re.compile(r"^_?(re)?train(_\w+)?$", re.I)
+TRAIN_FUNCTION = re.compile(r"^_?(run_|do_)?(re)?(train(ing)?|fit_model)(_\w+)?$", re.I)
 
 
 def _scheduled_training_functions(facts: Facts, produced: list) -> list[Evidence]:
-    """Library-style training code that no entry point names: a `train`/`retrain`/`train_*`
-    function that calls `.fit(...)` and that a schedule-triggered root executes (a weekly job
-    running a drift-and-retrain loop). The scheduled root is the evidence, once per root."""
+    """Library-style training code that no entry point names: a `train`/`retrain`/`train_*`/
+    `run_training`/`fit_model` function that calls `.fit(...)` (directly or through one helper
+    of its file) and that a schedule-triggered root executes (a weekly job running a
+    drift-and-retrain loop that imports `run_training`). The scheduled root is the evidence,
+    once per root."""
     seen = {e.symbol for e in produced if isinstance(e, Evidence) and e.kind == "config"}
     out: list[Evidence] = []
     for path, pf in facts.python_files(mentions=(".fit(",), tests=False):
         fitted = {c.scope for c in pf.calls if c.attr == "fit"}
+        helpers = {s.rsplit(".", 1)[-1] for s in fitted if s not in ("<module>", "<main>")}
+        fitted |= {c.scope for c in pf.calls if c.name in helpers}  # through one helper
         for fn in pf.functions:
             if fn.qualname not in fitted or not TRAIN_FUNCTION.match(fn.name):
                 continue

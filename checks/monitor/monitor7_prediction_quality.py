@@ -113,6 +113,9 @@ def production_quality_monitoring(facts: Facts) -> Iterator[Evidence | Hint]:
     for produced in _scheduled_champion_evaluation(facts):
         found = found or isinstance(produced, Evidence)
         yield produced
+    for produced in _drift_reports(facts):
+        found = True
+        yield produced
     rules = emit_rules(ITEM, facts, QUALITY_RULES, "model quality")
     yield from rules
     if not found and not rules and not explained:
@@ -204,3 +207,53 @@ def _scheduled_champion_evaluation(facts: Facts) -> Iterator[Evidence | Hint]:
                     f"{what}, but it runs via {other.root} on {other.trigger}, not on a schedule "
                     "over fresh production data; not credited",
                 )
+
+
+DIVERGENCE = re.compile(
+    r"(?i)divergence|(^|_)(psi|kl|js)(_|$)|population_stability|wasserstein|drift_score"
+)
+DIVERGENCE_CALLS = (
+    "scipy.stats.ks_2samp",
+    "scipy.stats.wasserstein_distance",
+    "scipy.spatial.distance.jensenshannon",
+    "scipy.stats.entropy",
+)
+PRODUCTION = re.compile(r"(?i)prod(uction)?(_|$)|(^|_)(request|serving|inference)_?logs?|_live_")
+DRIFT_GATE = re.compile(
+    r"^\s*(el)?if\s+[\w.]*(drift|psi|divergence)\w*\s*[<>]=?\s*.*(thresh|warn|limit|max_)",
+    re.I,
+)
+
+
+def _drift_reports(facts: Facts) -> Iterator[Evidence]:
+    """A drift report: one file computes a divergence (JS/KL/PSI/KS/Wasserstein) between the
+    training distribution and a production one (a function or call naming production data or
+    request logs) and compares the drift value with a threshold (`if drift_score >
+    thresholds["drift_score_warn"]`). Manual when run by hand, automated when a schedule runs
+    the function holding the threshold. Drift between a train and a test split is offline."""
+    for path, pf in facts.python_files(mentions=("drift",), tests=False):
+        diverges = any(DIVERGENCE.search(fn.name) for fn in pf.functions) or any(
+            c.qualified in DIVERGENCE_CALLS for c in pf.calls
+        )
+        names = [fn.name for fn in pf.functions] + [c.name for c in pf.calls]
+        production = next((n for n in names if PRODUCTION.search(n.rsplit(".", 1)[-1])), None)
+        if not diverges or production is None:
+            continue
+        lines = facts.lines(path)
+        hit = next((i for i, t in enumerate(lines, 1) if DRIFT_GATE.match(t)), None)
+        if hit is None:
+            continue
+        scope = next(
+            (f.qualname for f in pf.functions if f.line <= hit <= f.end_line),
+            MAIN,
+        )
+        run = scheduled_run(facts, path, scope)
+        detail = (
+            f"drift report compares the training distribution with production data "
+            f"(`{production}`) and applies a threshold (`{lines[hit - 1].strip()[:80]}`)"
+        )
+        if run is not None:
+            yield Evidence(ITEM, f"{detail} on a schedule via {run.root}", path, hit, symbol=scope)
+        else:
+            yield Evidence(ITEM, f"{detail}, run by hand", path, hit, credit="manual")
+        return

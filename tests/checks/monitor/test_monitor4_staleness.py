@@ -245,3 +245,52 @@ def test_trap_library_train_on_push_or_scheduled_reference_fit(tmp_path: Path) -
     produced = run(tmp_path, files, CHECK, amap)
     assert evidence(produced) == []
     assert level(produced, amap) == "none"
+
+
+RUN_TRAINING = {
+    "src/models/bpr.py": """
+        class BPRModel:
+            def fit(self, df):
+                return self
+    """,
+    "src/models/train_bpr.py": """
+        from src.models.bpr import BPRModel
+
+
+        def _fit(df):
+            return BPRModel().fit(df)
+
+
+        def run_training(df):
+            model = _fit(df)
+            return model
+
+
+        def run_report(df):
+            return len(df)
+    """,
+}
+
+
+def test_scheduled_job_reaching_an_imported_run_training(tmp_path: Path) -> None:
+    # REVIEW-E monitor-4: a weekly retrain pipeline imports run_training, which fits the model
+    # through one helper of its file
+    amap = automation(("src/models/train_bpr.py", "run_training", "schedule"))
+    produced = run(tmp_path, RUN_TRAINING, CHECK, amap)
+    assert evidence(produced) == [
+        (
+            ".github/workflows/schedule.yml:1",
+            "config",
+            "automated",
+            "scheduled job .github/workflows/schedule.yml#job retrains the model: it reaches "
+            "src/models/train_bpr.py:run_training, which fits it",
+        )
+    ]
+    assert level(produced, amap) == "automated"
+
+
+def test_trap_scheduled_run_function_that_does_not_train(tmp_path: Path) -> None:
+    amap = automation(("src/models/train_bpr.py", "run_report", "schedule"))
+    produced = run(tmp_path, RUN_TRAINING, CHECK, amap)
+    assert evidence(produced) == []
+    assert level(produced, amap) == "none"

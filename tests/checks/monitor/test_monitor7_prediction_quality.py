@@ -475,3 +475,52 @@ def test_trap_model_version_drift_alert_is_not_model_quality(tmp_path: Path) -> 
     produced = run(tmp_path, {"monitoring/alerts/rules.yml": rules}, CHECK)
     assert [e[0] for e in evidence(produced)] == ["monitoring/alerts/rules.yml:4"]
     assert evidence(produced)[0][3].startswith("alert rule DataDriftDetected on model quality")
+
+
+DRIFT_REPORT = """
+    import numpy as np
+
+
+    def _js_divergence(p, q):
+        m = 0.5 * (p + q)
+        return float(0.5 * (np.sum(p * np.log(p / m)) + np.sum(q * np.log(q / m))))
+
+
+    def load_production_distribution(log_df):
+        return log_df["item"].value_counts(normalize=True)
+
+
+    def compute_drift_score(train_dist, prod_dist):
+        return _js_divergence(train_dist, prod_dist)
+
+
+    def evaluate_drift_warnings(drift_score, thresholds):
+        warnings = []
+        if drift_score > float(thresholds.get("drift_score_warn", 0.20)):
+            warnings.append("drift")
+        return warnings
+"""
+
+
+def test_drift_report_with_threshold_run_by_hand_is_manual(tmp_path: Path) -> None:
+    # REVIEW-E monitor-7: JS divergence between training and production distributions,
+    # thresholds from config, run by `make monitoring-report`
+    produced = run(tmp_path, {"src/monitoring/drift.py": DRIFT_REPORT}, CHECK)
+    assert evidence(produced) == [
+        (
+            "src/monitoring/drift.py:19",
+            "code",
+            "manual",
+            "drift report compares the training distribution with production data "
+            "(`load_production_distribution`) and applies a threshold "
+            '(`if drift_score > float(thresholds.get("drift_score_warn", 0.20)):`), run by hand',
+        )
+    ]
+    assert level(produced) == "manual"
+
+
+def test_trap_drift_between_train_and_test_split(tmp_path: Path) -> None:
+    offline = DRIFT_REPORT.replace("load_production_distribution", "load_test_distribution")
+    produced = run(tmp_path, {"src/monitoring/drift.py": offline}, CHECK)
+    assert evidence(produced) == []
+    assert level(produced) == "none"
