@@ -167,3 +167,43 @@ def test_own_reports_and_config_are_never_evidence(tmp_path):
     assert facts.markdown("docs/rollback.md").sections[0].substantive
     notes = {n.path: n.message for n in facts.repo.notes}
     assert notes == {"REPORT.md": "a report written by mlready; not read as evidence"}
+
+
+def test_module_index_resolves_imports_under_folders_put_on_sys_path(tmp_path):
+    from ml_readiness.facts.imports import imported_files, module_index
+
+    root = make_repo(
+        tmp_path,
+        {
+            "a/train.py": "def train(): ...\n",
+            "b/train.py": "def train(): ...\n",
+            "src/pkg/core.py": "X = 1\n",
+            "scripts/run.py": (
+                "import os, sys\n"
+                "sys.path.append(os.path.join(\n"
+                "    os.path.dirname(__file__), '..', 'b'))\n"
+                "from train import train\n"
+            ),
+            "scripts/run_src.py": (
+                'SRC = "src"\nimport sys\nsys.path.insert(0, SRC)\nfrom pkg.core import X\n'
+            ),
+            # traps: a folder that is not in the repo, a computed path, a comment
+            "scripts/no_dir.py": (
+                "import sys\n"
+                'sys.path.insert(0, "/opt/ml/code")\n'
+                "sys.path.insert(0, os.getcwd())  # 'b'\n"
+                "from train import train\n"
+            ),
+        },
+    )
+    facts = Facts(Repo.open(root))
+    index = module_index(facts)
+    assert index.path_dirs("scripts/run.py") == ("b",)
+    assert imported_files(facts, "scripts/run.py") == ["b/train.py"]
+    assert index.path_dirs("scripts/run_src.py") == ("src",)
+    assert imported_files(facts, "scripts/run_src.py") == ["src/pkg/core.py"]
+    assert index.path_dirs("scripts/no_dir.py") == ()
+    assert imported_files(facts, "scripts/no_dir.py") == ["a/train.py"]  # shortest, as before
+    # a stand-in importer (`python -m pkg` → pkg/__main__.py) is not read, and leaves no note
+    assert index.path_dirs("pkg/__main__.py") == ()
+    assert facts.repo.notes == []

@@ -9,6 +9,11 @@ methods called in the same scope where an instance of a repository class is crea
 route handlers a test's test-client requests reach (`client.post("/predict")`, resolved by
 `entrypoints.client_route_targets`). Anything that cannot be resolved is not followed: an
 import alone never marks a function executed.
+
+Kubeflow components (`@dsl.component`, `create_component_from_func(fn)`) are not Python calls:
+calling one inside a `@dsl.pipeline` function adds a task to the pipeline, so compiling the
+pipeline (`Compiler().compile(pipeline, ...)`) never runs a component body. Those calls are
+kept aside as the pipeline's tasks (`pipeline_tasks`), which the Kubeflow pipeline root runs.
 """
 
 from __future__ import annotations
@@ -28,6 +33,21 @@ Node = tuple[str, str]  # (path, scope)
 FILE = "<file>"  # a non-Python file that is run (shell script, checkpoint): recorded only
 MAX_NODES = 50_000
 INIT_METHODS = ("__init__", "__post_init__", "__new__", "__call__")
+KFP_SUBMIT = frozenset(
+    {"create_run_from_pipeline_func", "create_run_from_pipeline_package", "run_pipeline"}
+)
+KFP_COMPONENT = frozenset(
+    {"component", "container_component", "create_component_from_func", "func_to_container_op"}
+)
+
+
+def is_kfp_component_decorator(name: str) -> bool:
+    """`kfp.dsl.component`, `kfp.v2.dsl.component`, `dsl.component`, `kfp.components.
+    create_component_from_func`... (qualified through imports as PythonFacts records them)."""
+    head, _, last = name.rpartition(".")
+    if last not in KFP_COMPONENT:
+        return False
+    return head.startswith("kfp") or head in ("dsl", "components")
 
 
 def label(node: Node) -> str:
@@ -46,6 +66,8 @@ class CallGraph:
         self._stars: dict[str, list[str]] = {}
         self._reach: dict[tuple[Node, ...], dict[Node, Node | None]] = {}
         self._tails: dict[tuple[Node, ...], list[tuple[Node, Node, tuple[str, ...]]]] = {}
+        self._tasks: dict[Node, list[Node]] = {}
+        self._components: dict[str, frozenset[str]] = {}
 
     # -- facts -----------------------------------------------------------------------------
     def pf(self, path: str) -> PythonFacts | None:
@@ -58,6 +80,9 @@ class CallGraph:
         candidates = self.index.by_name.get(module)
         if not candidates:
             return None
+        on_path = self.index.on_path(module, importer) if importer else None
+        if on_path:  # under a folder the importer puts on sys.path
+            return on_path
         folder = posixpath.dirname(importer) if importer else ""
         sub = module.replace(".", "/")
         for cand in candidates:  # a sibling module (script folder / rootdir on sys.path)
@@ -167,6 +192,36 @@ class CallGraph:
                     return hit
         return None
 
+    def is_component(self, node: Node) -> bool:
+        """A Kubeflow component function (its body runs as a pipeline task, not when called)."""
+        names = self._components.get(node[0])
+        if names is None:
+            pf = self.pf(node[0])
+            names = frozenset(
+                f.qualname
+                for f in (pf.functions if pf is not None else ())
+                if any(is_kfp_component_decorator(d) for d in f.decorators)
+            )
+            self._components[node[0]] = names
+        return node[1] in names
+
+    def pipeline_tasks(self, node: Node) -> list[Node]:
+        """Component functions a pipeline function's body adds as tasks (`@dsl.component`
+        functions it calls, and in its file, functions wrapped by `create_component_from_func`
+        or `func_to_container_op`)."""
+        self.successors(node)
+        out = list(self._tasks.get(node, ()))
+        pf = self.pf(node[0])
+        for call in pf.calls if pf is not None else ():
+            if not is_kfp_component_decorator(call.qualified):
+                continue
+            for value in list(call.args) + [v for _, v in call.kwargs]:
+                if isinstance(value, str) and value.startswith("$") and len(value) > 1:
+                    target = self.resolve_name(node[0], call.scope, value[1:])
+                    if target and target[1] != MODULE and target not in out:
+                        out.append(target)
+        return out
+
     def resolve_base(self, path: str, base: str) -> Node | None:
         """A base class as recorded (qualified through imports, maybe relative)."""
         local = self.resolve_name(path, MODULE, base.rsplit(".", 1)[-1])
@@ -240,10 +295,19 @@ class CallGraph:
                     out.extend(self.module_nodes(found))
         created: list[Node] = []
         pending: list[str] = []
+        submits: bool | None = None
         for call in pf.calls:
             if call.scope != scope:
                 continue
             target = self.resolve_name(path, scope, call.name)
+            if target is None and call.attr == "python_func":  # comp.python_func(): the body
+                target = self.resolve_name(path, scope, call.name.rpartition(".")[0])
+                target = target if target and self.is_component(target) else None
+            elif target is not None and target[1] != MODULE and self.is_component(target):
+                self._tasks.setdefault((path, scope), []).append(target)  # a task, not a call
+                continue
+            if call.attr in KFP_COMPONENT and is_kfp_component_decorator(call.qualified):
+                continue  # create_component_from_func(fn) wraps fn; it does not run it
             if target is None:
                 if "." in call.name:
                     pending.append(call.attr)
@@ -261,6 +325,10 @@ class CallGraph:
                     cb = self.resolve_name(path, scope, value[1:])
                     if cb and cb[1] != MODULE and not self.is_class(cb):
                         out.append(cb)  # a callback handed to a library or a thread
+                        if submits is None:
+                            submits = _submits_pipeline_run(pf, scope)
+                        if submits and cb != (path, scope):  # a KFP/Vertex run starts here
+                            out.extend(self.pipeline_tasks(cb))
         for attr in pending:  # obj.fit() where obj = Cls(...) in the same scope
             for cls in created:
                 hit = self.method(cls, attr)
@@ -311,3 +379,13 @@ class CallGraph:
             out.append((node, seed, tail))
         self._tails[seeds] = out
         return out
+
+
+def _submits_pipeline_run(pf: PythonFacts, scope: str) -> bool:
+    """Does `scope` start a pipeline run (`kfp.Client().create_run_from_pipeline_func(...)`,
+    `run_pipeline`, `aiplatform.PipelineJob(...).submit()`/`.run()`)?"""
+    calls = [c for c in pf.calls if c.scope == scope]
+    if any(c.attr in KFP_SUBMIT for c in calls):
+        return True
+    job = any(c.qualified.endswith("aiplatform.PipelineJob") for c in calls)
+    return job and any(c.attr in ("submit", "run") for c in calls)

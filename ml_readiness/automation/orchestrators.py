@@ -5,7 +5,8 @@
   `@task` functions and `BashOperator(bash_command=...)` commands are its entries.
 - Kubeflow (`@dsl.pipeline`), Prefect (`@flow`), Dagster (`@job`/`@asset`), ZenML
   (`@pipeline`), Metaflow (`FlowSpec` with `@step`) and Kedro (`create_pipeline`) definitions
-  are `pipeline` roots whose functions are entries.
+  are `pipeline` roots whose functions are entries; a Kubeflow pipeline's component functions
+  (its tasks, see `CallGraph.pipeline_tasks`) are entries of that root only.
 - SageMaker Pipelines (`sagemaker.workflow.pipeline.Pipeline(steps=[...])`) are `pipeline`
   roots (`schedule` with a `PipelineSchedule(cron=...)` in the defining file) whose entries are
   the scripts their steps run (see `sagemaker.py`).
@@ -126,6 +127,10 @@ class OrchestratorReader:
                     spec.seeds.append(((path, MODULE), spec.chain))
                     specs.append(spec)
                 spec.seeds.append(((path, f.qualname), spec.chain))
+                if system == "kubeflow":  # its components run as the pipeline's tasks
+                    hop = (*spec.chain, label((path, f.qualname)))
+                    for task in self.graph.pipeline_tasks((path, f.qualname)):
+                        spec.seeds.append((task, hop))
         return specs
 
     def sagemaker(self) -> list[RootSpec]:

@@ -155,3 +155,40 @@ def test_python_module_in_src_layout_and_notebook_code(tmp_path):
     )
     assert runs(amap, "src/proj/core.py", "go") == {ROOT}
     assert runs(amap, "src/proj/core.py", "report") == {ROOT}
+
+
+def test_imports_resolved_through_folders_a_test_puts_on_sys_path(tmp_path):
+    # F8: `sys.path.insert(0, str(ROOT / "ml" / "training"))` then `from train import train`
+    test_file = (
+        "import os\nimport sys\nfrom pathlib import Path\n\n"
+        "ROOT = Path(__file__).resolve().parent.parent\n"
+        'sys.path.insert(0, str(ROOT / "ml" / "training"))\n'
+        "sys.path.append(os.path.join(os.path.dirname(__file__), '..', 'ml', 'serving'))\n\n\n"
+        "def test_train():\n"
+        "    from train import train\n"
+        "    from handler import predict\n"
+        "    assert train() == 1 and predict() == 2\n"
+    )
+    amap = amap_of(
+        tmp_path,
+        {
+            "ml/training/train.py": "def train():\n    return 1\n",
+            "ml/serving/handler.py": "def predict():\n    return 2\n",
+            "other/train.py": "def train():\n    return 3\n",
+            "tests/test_train.py": test_file,
+            # trap: the same imports without a sys.path change resolve to nothing
+            "tests/test_plain.py": (
+                "def test_plain():\n    from handler import predict\n    assert predict()\n"
+            ),
+            ".github/workflows/ci.yml": (
+                "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - run: pytest tests/test_train.py tests/test_plain.py\n"
+            ),
+        },
+    )
+    ci = {".github/workflows/ci.yml#test (change)"}
+    assert runs(amap, "ml/training/train.py", "train") == ci
+    assert runs(amap, "ml/serving/handler.py", "predict") == ci
+    assert runs(amap, "other/train.py", "train") == set()
+    (run,) = amap.executions("ml/serving/handler.py", "predict")
+    assert run.chain[-2] == "tests/test_train.py::test_train"

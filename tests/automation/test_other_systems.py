@@ -187,3 +187,105 @@ def test_malformed_definitions_do_not_crash(tmp_path):
     assert runs(amap, "loop.sh") == {"Jenkinsfile#pipeline (change)"}
     assert runs(amap, "loop2.sh") == {"Jenkinsfile#pipeline (change)"}
     assert any("unbalanced quotes" in reason for _, reason in amap.unresolved)
+
+
+KFP_PIPELINE = """\
+import kfp
+from kfp import dsl
+from kfp.components import create_component_from_func
+
+
+@dsl.component(base_image="python:3.11")
+def validate(path: str) -> str:
+    return check(path)
+
+
+def check(path):
+    return path
+
+
+def legacy_train(path: str) -> str:
+    return path
+
+
+legacy_op = create_component_from_func(legacy_train)
+
+
+@dsl.pipeline(name="training")
+def training(path: str = "s3://d"):
+    v = validate(path=path)
+    legacy_op(path=v.output)
+"""
+
+
+def test_kfp_compile_only_main_does_not_run_component_bodies(tmp_path):
+    # E2: `python pipeline.py` in CI only compiles the pipeline; component bodies are the
+    # Kubeflow pipeline root's tasks, not Python calls of `<main>`.
+    amap = amap_of(
+        tmp_path,
+        {
+            "pipeline.py": KFP_PIPELINE
+            + '\n\nif __name__ == "__main__":\n'
+            + '    kfp.compiler.Compiler().compile(training, "training.yaml")\n',
+            ".github/workflows/ml.yml": (
+                "on: push\njobs:\n  train:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - run: python pipeline.py\n"
+            ),
+        },
+    )
+    assert roots(amap)["pipeline.py#training"] == "pipeline"
+    pipeline = {"pipeline.py#training (pipeline)"}
+    assert runs(amap, "pipeline.py", "validate") == pipeline
+    assert runs(amap, "pipeline.py", "check") == pipeline  # called from the component body
+    assert runs(amap, "pipeline.py", "legacy_train") == pipeline
+    # the pipeline function itself does run when compiled
+    assert ".github/workflows/ml.yml#train (change)" in runs(amap, "pipeline.py", "training")
+    (run,) = amap.executions("pipeline.py", "validate")
+    assert run.chain[-2:] == ("pipeline.py::training", "pipeline.py::validate")
+
+
+def test_kfp_component_python_func_in_a_test_runs_the_body(tmp_path):
+    # trap for E2: `validate.python_func(...)` is a plain Python call of the component body
+    amap = amap_of(
+        tmp_path,
+        {
+            "pipeline.py": KFP_PIPELINE,
+            "tests/test_pipeline.py": (
+                "from pipeline import validate\n\n\n"
+                "def test_validate():\n"
+                '    assert validate.python_func(path="x") == "x"\n'
+            ),
+            ".github/workflows/test.yml": (
+                "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - run: pytest\n"
+            ),
+        },
+    )
+    assert runs(amap, "pipeline.py", "validate") == {
+        "pipeline.py#training (pipeline)",
+        ".github/workflows/test.yml#test (change)",
+    }
+    assert runs(amap, "pipeline.py", "legacy_train") == {"pipeline.py#training (pipeline)"}
+
+
+def test_kfp_run_submitted_by_ci_runs_component_bodies_on_change(tmp_path):
+    # E2: compiling and submitting a run (`create_run_from_pipeline_package`) from CI starts
+    # the pipeline: its components run on change, with the CI job as the way in
+    amap = amap_of(
+        tmp_path,
+        {
+            "pipeline.py": KFP_PIPELINE
+            + '\n\nif __name__ == "__main__":\n'
+            + '    kfp.compiler.Compiler().compile(training, "training.yaml")\n'
+            + '    kfp.Client(host="http://kfp").create_run_from_pipeline_package("training.yaml")\n',
+            ".github/workflows/ml.yml": (
+                "on: push\njobs:\n  train:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - run: python pipeline.py\n"
+            ),
+        },
+    )
+    both = {"pipeline.py#training (pipeline)", ".github/workflows/ml.yml#train (change)"}
+    assert runs(amap, "pipeline.py", "validate") == both
+    assert runs(amap, "pipeline.py", "check") == both
+    ci = next(e for e in amap.executions("pipeline.py", "validate") if e.trigger == "change")
+    assert ci.chain[-2:] == ("pipeline.py::<main>", "pipeline.py::validate")
