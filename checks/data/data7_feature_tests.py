@@ -6,13 +6,15 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
-from ml_readiness.checklib import defined_names, test_evidence, tests_calling
+from ml_readiness.checklib import defined_names, live_tests, test_evidence, tests_calling
 from ml_readiness.evidence import Evidence, Hint
 from ml_readiness.facts import Facts, is_example_config
-from ml_readiness.facts.python import PythonFacts
+from ml_readiness.facts.imports import module_index
+from ml_readiness.facts.python import Function, PythonFacts
 from ml_readiness.registry import check
+from ml_readiness.routes import client_route_targets
 
-from ._shared import calls_from
+from ._shared import calls_from, function_text
 from .nlp_inputs import nlp_input_modules
 
 ITEM = "data-7"
@@ -82,6 +84,15 @@ FEATURE_TEXT = re.compile(
     r"engineer",
     re.I,
 )
+# A test expecting (or accepting) an error status from the service: `status_code == 422`,
+# `assertIn(response.status_code, [200, 500])`.
+ERROR_STATUS = re.compile(
+    r"status(_code)?\s*(==|!=|in)\s*[\[({]?[^\n\])}]*\b[45]\d\d\b"
+    r"|status(_code)?\s*,\s*[\[({][^\n\])}]*\b[45]\d\d\b"
+    r"|\b[45]\d\d\s*==\s*\w+\.status(_code)?\b"
+)
+# The test reads what the service answered.
+PAYLOAD = re.compile(r"\.(get_)?json\(|json\.loads\(|\.(data|content|text)\b")
 NON_FEATURE_DIRS = re.compile(r"(^|/)(docs?|examples?|benchmarks?|scripts|notebooks)/")
 
 
@@ -192,6 +203,77 @@ def feature_modules(facts: Facts) -> dict[str, tuple[str, set[str]]]:
     return out
 
 
+def _reached_calls(pf: PythonFacts, qualname: str, depth: int = 3) -> set[str]:
+    """Names called by `qualname` and by the functions of the same file it calls (up to
+    `depth` hops): `predict` -> `_feature_frame` -> `add_cyclical_features`."""
+    local = {f.name: f.qualname for f in pf.functions if "." not in f.qualname}
+    seen: set[str] = set()
+    called: set[str] = set()
+    frontier = {qualname}
+    for _ in range(depth):
+        nxt: set[str] = set()
+        for scope in frontier - seen:
+            seen.add(scope)
+            for c in pf.calls:
+                if c.scope == scope or c.scope.startswith(scope + "."):
+                    called.add(c.attr)
+                    if c.attr in local:
+                        nxt.add(local[c.attr])
+        frontier = nxt
+    return called
+
+
+def route_tests(
+    facts: Facts, modules: dict[str, tuple[str, set[str]]]
+) -> Iterator[tuple[str, Function, str]]:
+    """(test path, test, feature module) for live tests whose test-client requests
+    (`client.post("/predict")`) reach a route handler that calls feature code: a feature
+    function of the handler's own module, or one imported from a feature module, directly or
+    through helpers of the handler's file. A request to a handler that reaches no feature code
+    (`/health`), a test expecting or accepting an error status (`status_code == 422`,
+    `assertIn(status_code, [200, 500])`) or one that never reads the response body, tests
+    nothing here."""
+    index = module_index(facts)
+    for path, pf in facts.python_files(mentions=("client",), tests=True):
+        if not pf.is_test_file:
+            continue
+        targets = client_route_targets(facts, path)
+        if not targets:
+            continue
+        for fn in live_tests(pf):
+            body = function_text(facts, path, fn)
+            if ERROR_STATUS.search(body) or not PAYLOAD.search(body):
+                # an error-path request (422, 503, "200 or 500") computes no features, and a
+                # test that never reads the response checks nothing they compute
+                continue
+            handlers = {
+                h
+                for scope, hs in targets.items()
+                if scope == fn.qualname or scope.startswith(fn.qualname + ".")
+                for h in hs
+            }
+            done: set[str] = set()
+            for route_path, qualname in sorted(handlers):
+                rpf = facts.python(route_path)
+                if rpf is None:
+                    continue
+                reached = _reached_calls(rpf, qualname)
+                owners = [route_path] + [
+                    m
+                    for i in rpf.imports
+                    if i.name in reached
+                    for m in index.resolve(route_path, i)
+                ]
+                for module in owners:
+                    if module in done or module not in modules:
+                        continue
+                    names = modules[module][1]
+                    own = module == route_path and qualname.split(".")[0] in names
+                    if reached & names or own:
+                        done.add(module)
+                        yield path, fn, module
+
+
 def coverage_of(facts: Facts, modules: list[str]) -> Iterator[Evidence | Hint]:
     """Line coverage of feature modules from committed Cobertura `coverage.xml` files."""
     for path in facts.repo.named("coverage.xml"):
@@ -244,7 +326,10 @@ def feature_code_tests(facts: Facts) -> Iterator[Evidence | Hint]:
     (ColumnTransformer construction, scikit-learn-style transformer classes that project code
     uses to build a model input, feature/preprocess/transform functions calling pandas, numpy,
     scikit-learn, PySpark ...). Credits each live test (asserting, not always skipped) that
-    imports such a module and calls into it; automated when CI collects it. Untested feature
+    imports such a module and calls into it, or whose test-client requests (`client.post(
+    "/predict")`) reach a route handler that calls feature code (of its own module or imported
+    from a feature module, directly or through helpers of its file); automated when CI
+    collects it. Untested feature
     modules are listed; a committed Cobertura coverage.xml adds their line coverage (manual).
     """
     modules = feature_modules(facts)
@@ -257,6 +342,11 @@ def feature_code_tests(facts: Facts) -> Iterator[Evidence | Hint]:
         for path, fn in tests_calling(facts, module, names):
             tested.add(module)
             entry = tests.setdefault((path, fn.qualname), (fn, []))
+            entry[1].append(module)
+    for path, fn, module in route_tests(facts, modules):
+        tested.add(module)
+        entry = tests.setdefault((path, fn.qualname), (fn, []))
+        if module not in entry[1]:
             entry[1].append(module)
     for (path, _q), (fn, mods) in sorted(tests.items()):
         yield test_evidence(ITEM, path, fn, f"tests feature code in {', '.join(mods)}")  # type: ignore[arg-type]

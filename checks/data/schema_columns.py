@@ -1,10 +1,13 @@
 """data-1, hand-written column schemas: a constant listing the required columns
-(`REQUIRED_COLUMNS = ("instruction", "output")`, `FEATURE_COLS = [...]`) that a function
+(`REQUIRED_COLUMNS = ("instruction", "output")`, `FEATURE_COLS = [...]`), or a required-column
+list assigned in the checking function (`required = {"user_id", "rating"}`), that a function
 compares with the data's columns and raises on, called on the training data path."""
 
 from __future__ import annotations
 
+import ast
 import re
+import textwrap
 from collections.abc import Iterator
 
 from ml_readiness.checks.infra._shared import training_code
@@ -20,6 +23,11 @@ from .schema_code import toy_schema_path
 
 ITEM = "data-1"
 COLUMN_CONSTANT = re.compile(r"^([A-Z][A-Z0-9]*_)*(COLUMNS|COLS|FIELDS|FEATURES)$")
+# A required-column list assigned inside the checking function itself.
+LOCAL_COLUMNS = re.compile(
+    r"^_?(required|expected|mandatory|needed)(_(columns|cols|fields|features))?$", re.I
+)
+LOCAL_TOKENS = re.compile(r"\b_?(required|expected|mandatory|needed)\w*\s*=\s*[\[({]", re.I)
 # The function reads the data's columns: pandas/polars `.columns`, HF datasets `column_names`,
 # csv `fieldnames`, a record's `.keys()`.
 READS_COLUMNS = re.compile(r"\.columns\b|\bcolumn_names\b|\bfieldnames\b|\.keys\(\)")
@@ -45,19 +53,48 @@ def _constants(pf: PythonFacts) -> dict[str, list[str]]:
     return out
 
 
+def _local_columns(text: str) -> dict[str, list[str]]:
+    """Required-column lists assigned inside a function (`required = {"user_id", "rating"}`,
+    `expected_cols = [...]`): name -> the literal column names (two or more strings)."""
+    try:
+        tree = ast.parse(textwrap.dedent(text))
+    except (SyntaxError, ValueError):
+        return {}
+    out: dict[str, list[str]] = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Assign) or len(node.targets) != 1:
+            continue
+        target, value = node.targets[0], node.value
+        if not isinstance(target, ast.Name) or not LOCAL_COLUMNS.match(target.id):
+            continue
+        if not isinstance(value, ast.List | ast.Tuple | ast.Set):
+            continue
+        cols = [e.value for e in value.elts if isinstance(e, ast.Constant)]
+        if len(cols) >= 2 and all(isinstance(c, str) for c in cols):
+            out[target.id] = cols
+    return out
+
+
 def _raises(facts: Facts, path: str, fn: Function) -> bool:
     return fn.asserts > 0 or bool(RAISES.search(code_lines(function_text(facts, path, fn))))
 
 
-def _validators(facts: Facts, path: str, pf: PythonFacts) -> list[tuple[Function, str, str]]:
-    """(function that raises on bad columns, constant, what it checks) for one module: a
-    function comparing a column constant with the data's columns that raises itself, or whose
-    result a function of the same module raises on (`validate_all` raising when
-    `validate_schema` reports missing columns)."""
-    consts = _constants(pf)
-    out: list[tuple[Function, str, str]] = []
+def _validators(
+    facts: Facts, path: str, pf: PythonFacts
+) -> list[tuple[Function, str, str, list[str]]]:
+    """(function that raises on bad columns, constant, what it checks, its columns) for one
+    module: a function comparing a column constant (or a required-column list assigned in the
+    function itself) with the data's columns that raises itself, or whose result a function of
+    the same module raises on (`validate_all` raising when `validate_schema` reports missing
+    columns)."""
+    module_consts = _constants(pf)
+    out: list[tuple[Function, str, str, list[str]]] = []
     for fn in pf.functions:
-        text = code_lines(function_text(facts, path, fn))
+        raw = function_text(facts, path, fn)
+        text = code_lines(raw)
+        consts = dict(module_consts)
+        if LOCAL_TOKENS.search(raw):
+            consts.update(_local_columns(raw))
         used = [
             n
             for n in consts
@@ -71,7 +108,7 @@ def _validators(facts: Facts, path: str, pf: PythonFacts) -> list[tuple[Function
             continue
         checks = "column types" if TYPE_CHECK.search(text) else "column presence"
         if _raises(facts, path, fn):
-            out.append((fn, used[0], checks))
+            out.append((fn, used[0], checks, consts[used[0]]))
             continue
         for other in pf.functions:
             calls_it = (
@@ -79,7 +116,7 @@ def _validators(facts: Facts, path: str, pf: PythonFacts) -> list[tuple[Function
                 and other.qualname != fn.qualname
             )
             if calls_it and _raises(facts, path, other):
-                out.append((other, used[0], checks))
+                out.append((other, used[0], checks, consts[used[0]]))
                 break
     return out
 
@@ -94,12 +131,12 @@ def _training_path(facts: Facts, path: str, pf: PythonFacts) -> bool:
 def column_validator_evidence(facts: Facts) -> Iterator[Evidence | Finding]:
     """Hand-written column validators called on the training data path."""
     found: list[tuple[str, Function, str, list[str], str]] = []
-    for path, pf in facts.python_files(mentions=("COLUMNS", "COLS", "FIELDS"), tests=False):
+    tokens = ("COLUMNS", "COLS", "FIELDS", "required", "expected")
+    for path, pf in facts.python_files(mentions=tokens, tests=False):
         if toy_schema_path(path) or path.startswith("../"):
             continue
-        consts = _constants(pf)
-        for fn, const, checks in _validators(facts, path, pf):
-            found.append((path, fn, const, consts[const], checks))
+        for fn, const, checks, cols in _validators(facts, path, pf):
+            found.append((path, fn, const, cols, checks))
     if not found:
         return
     callers = facts.python_files(mentions=tuple({fn.name for _p, fn, *_r in found}), tests=False)

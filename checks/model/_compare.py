@@ -1,7 +1,9 @@
 """Guarded comparisons in Python code, read from the syntax tree (model-5, model-6, model-7).
 
 A *guard* is an `assert` or an `if` whose condition compares values and whose body acts on the
-outcome: raises, exits, records a failure (`failures.append(...)`), sets a flag or returns.
+outcome: raises, exits, records a failure (`failures.append(...)`), sets a flag, returns or
+promotes the model (a registry/deploy call, or copying the new model file over the served
+one); or a labelled decision (`decision = "promoted" if chal < champ else "rejected"`).
 Each guard carries the words its operands are made of, including what those names were
 computed from inside the same function (`lift = metrics["auc"] - metrics["baseline_auc"]`
 makes `lift` carry `auc` and `baseline_auc`), so a check can ask "is this a comparison with a
@@ -28,6 +30,16 @@ FAILURE_LIST = re.compile(
     r"fail|reason|error|violation|problem|issue|breach|alert|reject|block", re.I
 )
 EXIT_CALLS = frozenset({"sys.exit", "exit", "quit", "os._exit", "pytest.fail"})
+# Calls that put a model in service: a registry move, a deployment, or copying the new model
+# file over the served one (`shutil.copy(new_model_path, current_model_path)`).
+PROMOTE_CALL = re.compile(
+    r"(?i)^(register\w*|promote\w*|deploy\w*|push_model|publish\w*|upload_model"
+    r"|transition_model_version_stage|set_registered_model_alias|create_model_version"
+    r"|update_endpoint)$"
+)
+COPY_CALLS = frozenset(
+    {"shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.move", "os.replace", "os.rename"}
+)
 _TRIVIAL = (0, 0.0, None, True, False)
 MAX_DEPTH = 4
 
@@ -44,7 +56,7 @@ class Guard:
     loop: frozenset[str]  # words of the enclosing `for` loops (targets and iterables)
     threshold: bool  # a side is a non-zero number or a threshold-like name/key
     trivial: bool  # every comparison has a literal 0 / None / bool side (a sanity check)
-    action: str  # assert | raise | exit | append | flag | return
+    action: str  # assert | raise | exit | append | flag | return | promote | decide
     target: str | None = None  # the list a failure is appended to
     ordered: bool = False  # some non-trivial comparison is <, <=, > or >=
 
@@ -106,6 +118,7 @@ def _is_number(node: ast.AST) -> bool:
 
 def _action(body: list[ast.stmt]) -> tuple[str, str | None]:
     """What an `if` body does with a failed comparison."""
+    promote = False
     for stmt in body:
         for sub in ast.walk(stmt):
             if isinstance(sub, ast.Raise):
@@ -116,12 +129,25 @@ def _action(body: list[ast.stmt]) -> tuple[str, str | None]:
                     return "exit", None
                 if name.rsplit(".", 1)[-1] in ("append", "add", "extend") and "." in name:
                     return "append", name.rsplit(".", 1)[0]
+                promote = promote or name in COPY_CALLS
+                promote = promote or bool(PROMOTE_CALL.match(name.rsplit(".", 1)[-1]))
         value = stmt.value if isinstance(stmt, ast.Assign) else None
         if isinstance(value, ast.Constant) and isinstance(value.value, bool):
             return "flag", None
         if isinstance(stmt, ast.Return):
             return "return", None
-    return "", None
+    return ("promote", None) if promote else ("", None)
+
+
+def _decision(value: ast.expr | None) -> ast.expr | None:
+    """The test of a labelled decision, `"promoted" if chal < champ else "rejected"` (both
+    branches literal strings or booleans), or None."""
+    if not isinstance(value, ast.IfExp):
+        return None
+    sides = (value.body, value.orelse)
+    if all(isinstance(s, ast.Constant) and isinstance(s.value, str | bool) for s in sides):
+        return value.test
+    return None
 
 
 class _Collector:
@@ -170,6 +196,9 @@ class _Collector:
             for t in targets:
                 for name in _names(t):
                     derive.setdefault(name, set()).update(value)
+            decided = _decision(stmt.value)
+            if decided is not None:
+                self._guard(stmt, decided, scope, derive, loop, ("decide", None))
         elif isinstance(stmt, ast.Assert):
             self._guard(stmt, stmt.test, scope, derive, loop, ("assert", None))
         elif isinstance(stmt, ast.If):

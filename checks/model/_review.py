@@ -58,6 +58,14 @@ HYDRA = (
     "hydra.initialize_config_module",
 )
 LISTING = frozenset({"glob", "rglob", "iglob", "iterdir", "listdir", "walk", "scandir"})
+# What a config-listing test must name to be about model specs (not alert rules, admission
+# policies or every YAML file of the repository).
+SPEC_WORDS = re.compile(
+    r"(^|[/_.\-\s*])(conf|configs?|params|models?|modules?|networks?|train\w*|experiments?|"
+    r"hparams|hyperparam\w*|estimators?|learning_rate|n_estimators|max_depth|epochs|"
+    r"batch_size)([/_.\-\s*]|$)",
+    re.I,
+)
 INSTANTIATE = frozenset({"hydra.utils.instantiate", "hydra.utils.call"})
 MODEL_CONFIG = re.compile(r"[.$_](model|module|network|net|estimator|classifier|regressor)(\.|$)")
 MODEL_BUILDER = re.compile(
@@ -311,6 +319,26 @@ def _multirun_all(pf: PythonFacts, fn: Function) -> str | None:
     return override if override and multirun else None
 
 
+def _names_model_specs(pf: PythonFacts, fn: Function, calls: list[Call]) -> bool:
+    """True when a config-listing test names model specs: a string inside the test, or a
+    module constant it passes (`Path(CONFIG_DIR).glob(...)`), names a config/model/training
+    location or a hyperparameter. A test that parses every YAML file of the repository, or
+    lists alert rules or admission policies, checks syntax, not the model specs."""
+    inside = [t for t, line in pf.strings if fn.line <= line <= fn.end_line]
+    used = {
+        v[1:]
+        for c in calls
+        for v in (*c.args, *(v for _, v in c.kwargs))
+        if isinstance(v, str) and v.startswith("$")
+    }
+    constants = [
+        a.value
+        for a in pf.assigns
+        if a.scope == "<module>" and a.name in used and isinstance(a.value, str)
+    ]
+    return any(SPEC_WORDS.search(t) for t in (*inside, *constants))
+
+
 def config_loading_tests(facts: Facts, item: str) -> list[Evidence]:
     """Live tests that check the model specs: load every model config (a listing + a loader),
     compose Hydra configs (in the test or in a fixture it uses) and instantiate them, load the
@@ -367,7 +395,7 @@ def config_loading_tests(facts: Facts, item: str) -> list[Evidence]:
             multirun = _multirun_all(pf, fn)
             if hydra:
                 what = f"composes Hydra configs (`{hydra[0].name}`)"
-            elif loads and listing and mentions_config:
+            elif loads and listing and mentions_config and _names_model_specs(pf, fn, calls):
                 what = f"loads every model config file (`{loads[0].name}`)"
             elif fixture and built:
                 what = (

@@ -44,11 +44,11 @@ LINEAR = (
 )
 CV = ("cross_val_score", "cross_validate")
 REFERENCE = r"baseline|dummy|champion|production|prod_|previous|incumbent|current_model"
-# Champion/challenger code names the two sides `candidate_*` and `current_*`
+# Champion/challenger code names the two sides `candidate_*` (or `new_*`) and `current_*`
 # (`if candidate_recall > current_recall + eps: return PromotionDecision(promote=True)`).
 # Both sides must be named: `current_loss < best_loss` alone is early stopping, and a
 # search loop keeping `current_best_score` compares trials, not models in production.
-CHALLENGER = re.compile(r"(^|\s)(candidate|challenger)\w*", re.I)
+CHALLENGER = re.compile(r"(^|\s)(candidate|challenger|new_)\w*", re.I)
 INCUMBENT = re.compile(r"(^|\s)(current|deployed|active|serving|live)_\w+", re.I)
 COMPARE_CODE = re.compile(rf"^\s*(assert|if)\b(?=.*(<=|>=|<|>))(?=.*({REFERENCE}))", re.I)
 COMPARE_LINE = re.compile(
@@ -186,6 +186,8 @@ def comparisons(facts: Facts, skip: set[tuple[str, str]]) -> Iterator[Evidence]:
                 continue
             skip.add((path, guard.scope))
             shown = f"assert {guard.text}" if guard.action == "assert" else f"if {guard.text}:"
+            if guard.action == "decide":
+                shown = f"decision: {guard.text}"
             yield evidence_at(
                 facts,
                 ITEM,

@@ -786,3 +786,79 @@ def test_trap_deny_list_of_columns_is_not_a_schema(tmp_path) -> None:
         },
     )
     assert evidence(run_check(root, CHECK)) == []
+
+
+def test_required_columns_assigned_in_the_checking_function(tmp_path) -> None:
+    """REVIEW-E: `required = {...}; missing = required - set(df.columns); raise` written as a
+    local variable is the same presence check as a module-level REQUIRED_COLUMNS constant."""
+    root = make_repo(
+        tmp_path,
+        {
+            "src/pipeline/retrain.py": """
+                import pandas as pd
+
+
+                def validate_split(df, name):
+                    required = {"user_id", "movie_id", "rating"}
+                    missing = required - set(df.columns)
+                    if missing:
+                        raise ValueError(f"{name} split missing columns: {sorted(missing)}")
+
+
+                def load(path):
+                    df = pd.read_parquet(path)
+                    validate_split(df, "train")
+                    return df
+
+
+                def train(path):
+                    model.fit(load(path))
+
+
+                if __name__ == "__main__":
+                    train("data/train.parquet")
+            """,
+        },
+    )
+    out = run_check(root, CHECK)
+    assert evidence(out) == [("src/pipeline/retrain.py", 13, "code", "manual", "load")]
+    assert details(out) == [
+        "hand-written column check `validate_split` raises when the data lacks `required` "
+        "(3 columns: user_id, movie_id, rating); training data checked by `validate_split` "
+        "(column presence)"
+    ]
+
+
+def test_trap_local_required_list_that_is_not_checked_or_raises_nothing(tmp_path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "src/pipeline/retrain.py": """
+                import pandas as pd
+
+
+                def describe(df):
+                    required = ["user_id", "rating"]
+                    missing = [c for c in required if c not in df.columns]
+                    print("missing", missing)
+
+
+                def pick(df):
+                    expected = ["user_id", "rating"]
+                    return df[expected]
+
+
+                def train(path):
+                    df = pd.read_parquet(path)
+                    describe(df)
+                    model.fit(pick(df))
+
+
+                if __name__ == "__main__":
+                    train("data/train.parquet")
+            """,
+        },
+    )
+    out = run_check(root, CHECK)
+    assert evidence(out) == []
+    assert findings(out) == []

@@ -652,3 +652,125 @@ def test_data7_trap_web_app_templates_are_not_feature_code(tmp_path) -> None:
     out = run_check(root, "feature-code-tests")
     assert evidence(out) == []
     assert hints(out) == ["no feature, preprocessing or transform modules were identified"]
+
+
+def test_data7_feature_code_reached_through_test_client_requests(tmp_path) -> None:
+    """REVIEW-F: the served route calls a helper that builds the features; a test posting to
+    the route through a TestClient tests that feature code. A request to /health does not."""
+    root = make_repo(
+        tmp_path,
+        {
+            "src/app/features.py": """
+                import numpy as np
+
+
+                def add_cyclical_features(frame):
+                    frame["hour_sin"] = np.sin(frame["hour"])
+                    return frame
+            """,
+            "src/app/serving.py": """
+                import pandas as pd
+                from fastapi import FastAPI
+
+                from app.features import add_cyclical_features
+
+
+                def _frame(rows):
+                    return add_cyclical_features(pd.DataFrame(rows))
+
+
+                def create_app():
+                    app = FastAPI()
+
+                    @app.get("/health")
+                    def health():
+                        return {"ok": True}
+
+                    @app.post("/predict")
+                    def predict(body: dict):
+                        return {"n": len(_frame(body["rows"]))}
+
+                    return app
+            """,
+            "tests/test_serving.py": """
+                from fastapi.testclient import TestClient
+
+                from app.serving import create_app
+
+                client = TestClient(create_app())
+
+
+                def test_predict_counts_rows():
+                    assert client.post("/predict", json={"rows": [{"hour": 1}]}).json() == {"n": 1}
+
+
+                def test_health():
+                    assert client.get("/health").status_code == 200
+
+
+                def test_rejects_a_bad_body():
+                    assert client.post("/predict", json={}).status_code == 422
+
+
+                def test_predict_answers():
+                    assert client.post("/predict", json={"rows": []}) is not None
+            """,
+            ".github/workflows/ci.yml": ci(),
+        },
+    )
+    out = run_check(root, "feature-code-tests")
+    assert evidence(out) == [
+        ("tests/test_serving.py", 8, "test", "automated", "test_predict_counts_rows")
+    ]
+    assert details(out) == ["tests feature code in src/app/features.py"]
+    assert hints(out) == []
+
+
+def test_data7_trap_health_request_reaches_no_feature_code(tmp_path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "src/app/features.py": """
+                import numpy as np
+
+
+                def add_cyclical_features(frame):
+                    frame["hour_sin"] = np.sin(frame["hour"])
+                    return frame
+            """,
+            "src/app/serving.py": """
+                from fastapi import FastAPI
+
+                from app.features import add_cyclical_features
+
+                app = FastAPI()
+
+
+                @app.get("/health")
+                def health():
+                    return {"ok": True}
+
+
+                @app.post("/predict")
+                def predict(body: dict):
+                    return add_cyclical_features(body)
+            """,
+            "tests/test_serving.py": """
+                from fastapi.testclient import TestClient
+
+                from app.serving import app
+
+                client = TestClient(app)
+
+
+                def test_health():
+                    assert client.get("/health").status_code == 200
+            """,
+            ".github/workflows/ci.yml": ci(),
+        },
+    )
+    out = run_check(root, "feature-code-tests")
+    assert evidence(out) == []
+    assert hints(out) == [
+        "feature modules without a live test calling into them: src/app/features.py"
+    ]

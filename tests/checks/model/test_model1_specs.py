@@ -473,3 +473,63 @@ def test_trap_hyperparameter_named_constants_outside_training_code(tmp_path: Pat
         [],
         ["no model configuration, hyperparameters in code or model card found"],
     )
+
+
+ALERT_RULES_TEST = """
+from pathlib import Path
+
+import yaml
+
+
+def test_monitoring_alert_rules():
+    for f in Path("monitoring/alerts").glob("*.yml"):
+        assert yaml.safe_load(f.read_text()) is not None, f"Empty alert file: {f.name}"
+"""
+CONSTANT_DIR_TEST = """
+from pathlib import Path
+
+import yaml
+
+CONFIG_DIR = "configs"
+
+
+def test_every_config_loads():
+    for f in Path(CONFIG_DIR).glob("*.yaml"):
+        assert yaml.safe_load(f.read_text())
+"""
+
+
+def test_trap_listing_alert_rules_is_not_a_model_config_test(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "conf/model/xgb.yaml": "n_estimators: 300\nmax_depth: 6\n",
+            "monitoring/alerts/model.yml": "groups: []\n",
+            ".github/CODEOWNERS": "/conf/ @ml-team\n",
+            "tests/test_alerts.py": ALERT_RULES_TEST,
+        },
+    )
+    evidence, hints = produced(root, CHECK)
+    assert [e.path for e in evidence] == ["conf/model/xgb.yaml", ".github/CODEOWNERS"]
+    assert hints == ["no live test loads every model config, so specs are not checked in CI"]
+
+
+def test_listing_a_config_dir_named_by_a_module_constant(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "configs/model.yaml": "n_estimators: 300\nmax_depth: 6\n",
+            ".github/CODEOWNERS": "/configs/ @ml-team\n",
+            "tests/test_configs.py": CONSTANT_DIR_TEST,
+        },
+    )
+    evidence, hints = produced(root, CHECK)
+    assert where(evidence)[2] == (
+        "tests/test_configs.py",
+        8,
+        "test",
+        "automated",
+        "test_every_config_loads",
+    )
+    assert evidence[2].detail == "test loads every model config file (`yaml.safe_load`)"
+    assert hints == []

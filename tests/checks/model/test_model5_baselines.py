@@ -400,3 +400,59 @@ def test_popularity_baseline_scored_alone_is_not_a_comparison(tmp_path: Path) ->
     evidence, hints = produced(root, CHECK)
     assert evidence == []
     assert hints == ["no baseline model, champion comparison or metrics diff found"]
+
+
+RETRAIN_PROMOTE = """
+import shutil
+
+
+def main(model, current_model, val, cfg):
+    new_metrics = calculate_metrics(val.y, model.predict(val.X))
+    current_metrics = calculate_metrics(val.y, current_model.predict(val.X))
+    improvement = new_metrics["macro_f1"] - current_metrics["macro_f1"]
+    min_improvement = cfg.get("min_improvement_f1", 0.02)
+    if improvement >= min_improvement:
+        shutil.copy(cfg["new_model_path"], cfg["current_model_path"])
+    else:
+        print("not promoted")
+"""
+LOOP_DECISION = """
+def run_cycle(champion, challenger, holdout, margin):
+    champ_holdout = rmse(champion.pipeline, holdout)
+    chal_holdout = rmse(challenger.pipeline, holdout)
+    decision = "promoted" if chal_holdout < champ_holdout * (1 - margin) else "rejected"
+    return decision
+"""
+
+
+def test_new_vs_current_promotion_by_copy_and_labelled_champion_decision(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path,
+        {"src/retrain.py": RETRAIN_PROMOTE, "src/loop.py": LOOP_DECISION},
+    )
+    evidence, _ = produced(root, CHECK)
+    assert where(evidence) == [
+        ("src/loop.py", 4, "code", "automated", "run_cycle"),
+        ("src/retrain.py", 9, "code", "automated", "main"),
+    ]
+    assert [e.detail for e in evidence] == [
+        "model metric compared with a reference: `decision: chal_holdout < champ_holdout * "
+        "(1 - margin)`",
+        "model metric compared with a reference: `if improvement >= min_improvement:`",
+    ]
+
+
+TRAP_NO_REFERENCE = """
+def report(n_rows, new_loss, current_loss):
+    size = "big" if n_rows > 1000 else "small"
+    if new_loss < current_loss:
+        print("improved")
+    return size
+"""
+
+
+def test_trap_label_without_reference_and_comparison_that_does_nothing(tmp_path: Path) -> None:
+    root = make_repo(tmp_path, {"src/report.py": TRAP_NO_REFERENCE})
+    evidence, hints = produced(root, CHECK)
+    assert evidence == []
+    assert hints == ["no baseline model, champion comparison or metrics diff found"]
