@@ -56,6 +56,8 @@ REPORTING = (
 ABLATION = re.compile(
     r"ablation|drop_col|drop_feature|leave_one_(feature|out)|without_feature", re.I
 )
+# a project's own fit helper (`_fit_model`, `train_model`) retrains like `.fit` does
+RETRAIN = re.compile(r"_?(fit|train)_(model|pipeline|estimator)")
 IMPORTANCE_ATTRS = (
     ("feature_importances_", "`feature_importances_`"),
     ("featureImportances", "Spark ML `featureImportances`"),
@@ -105,7 +107,7 @@ def _importance(facts: Facts, path: str, pf: PythonFacts) -> Iterator[Evidence]:
             )
     for fn in pf.functions:
         if ABLATION.search(fn.name) and any(
-            c.attr in ("fit", "cross_val_score", "cross_validate")
+            (c.attr in ("fit", "cross_val_score", "cross_validate") or RETRAIN.fullmatch(c.attr))
             and c.scope.startswith(fn.qualname)
             for c in pf.calls
         ):

@@ -51,9 +51,36 @@ def _refers_to(pf: PythonFacts, path: str, call: Call, name: str, where: str) ->
     return any(i.alias in (name, head) for i in pf.imports)
 
 
+def _factory_name(facts: Facts, path: str, call: Call) -> str:
+    """`build_schema()` when the schema is returned by function `build_schema` (the schema is
+    then validated through `schema = build_schema(cfg); schema.validate(df)`)."""
+    lines = facts.lines(path)
+    text = lines[call.line - 1].strip() if 0 < call.line <= len(lines) else ""
+    if call.scope not in ("<module>", "<main>") and text.startswith("return "):
+        return call.scope.rsplit(".", 1)[-1] + "()"
+    return "DataFrameSchema"
+
+
+def _from_factory(
+    facts: Facts, path: str, pf: PythonFacts, call: Call, name: str, factories: dict[str, str]
+) -> str:
+    """The schema `name` holds when, in the same function, it was assigned the result of a
+    schema factory (`schema = build_schema(cfg)` before `schema.validate(df)`)."""
+    for c in pf.calls:
+        if (
+            c.attr in factories
+            and c.scope == call.scope
+            and c.line <= call.line
+            and assigned_name(facts, path, c.line) == name
+        ):
+            return factories[c.attr]
+    return name
+
+
 def pandera_evidence(facts: Facts) -> Iterator[Evidence | Finding | Hint]:
     """pandera DataFrameSchema / DataFrameModel validated with `.validate()` or check_types."""
     schemas: dict[str, tuple[str, int, list[str], str]] = {}  # name -> path, line, cols, kind
+    factories: dict[str, str] = {}  # `build_schema` -> `build_schema()`: returns a schema
     toys: list[str] = []
     files = facts.python_files(mentions=("pandera",), notebooks=True)
     for path, pf in files:
@@ -62,9 +89,13 @@ def pandera_evidence(facts: Facts) -> Iterator[Evidence | Finding | Hint]:
             if toy:
                 toys.append(f"{path}:{call.line}")
                 continue
-            name = assigned_name(facts, path, call.line) or "DataFrameSchema"
+            name = assigned_name(facts, path, call.line) or _factory_name(facts, path, call)
             spec = call.args[0] if call.args else call.kw("columns")
             cols = [k for k, _ in spec if isinstance(k, str)] if isinstance(spec, tuple) else []
+            if name.endswith("()") and not cols:
+                name = "DataFrameSchema"  # a builder of any schema (a deserializer), no features
+            elif name.endswith("()"):
+                factories[name[:-2]] = name
             schemas[name] = (path, call.line, cols, "pandera schema")
         for cls in _class_bases(pf, "pandera", ("DataFrameModel", "SchemaModel")):
             if toy:
@@ -81,10 +112,15 @@ def pandera_evidence(facts: Facts) -> Iterator[Evidence | Finding | Hint]:
             "not credited",
         )
     validated: set[str] = set()
-    for path, pf in facts.python_files(mentions=tuple(schemas) or ("\0",), notebooks=True):
+    mentions = tuple(n.removesuffix("()") for n in schemas) or ("\0",)
+    for path, pf in facts.python_files(mentions=mentions, notebooks=True):
         for call in pf.method_calls("validate"):
             name = receiver(call)
-            if name in schemas and _refers_to(pf, path, call, name, schemas[name][0]):
+            if name not in schemas and factories:
+                name = _from_factory(facts, path, pf, call, name, factories)
+            if name in schemas and _refers_to(
+                pf, path, call, name.removesuffix("()"), schemas[name][0]
+            ):
                 validated.add(name)
                 _p, _l, cols, kind = schemas[name]
                 detail = f"{kind} `{name}` covers {column_list(cols)}; validated by `{call.name}`"

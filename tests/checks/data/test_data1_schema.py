@@ -862,3 +862,82 @@ def test_trap_local_required_list_that_is_not_checked_or_raises_nothing(tmp_path
     out = run_check(root, CHECK)
     assert evidence(out) == []
     assert findings(out) == []
+
+
+PANDERA_FACTORY = """
+import pandas as pd
+import pandera.pandas as pa
+from pandera.pandas import Column, DataFrameSchema
+
+
+def build_transaction_schema(cfg) -> DataFrameSchema:
+    return DataFrameSchema(
+        {
+            "TransactionID": Column(int, nullable=False),
+            "TransactionAmt": Column(float, pa.Check.greater_than(0)),
+        },
+        strict=False,
+    )
+
+
+def convert(cfg, src):
+    df = pd.read_csv(src)
+    schema = build_transaction_schema(cfg)
+    schema.validate(df)
+    return df
+"""
+
+
+def test_pandera_schema_from_factory_validated(tmp_path) -> None:
+    """A schema returned by a builder function and validated through the variable that holds
+    the builder's result (REVIEW-H: alexmatiasas/fraud-detection-ml prepare_data.py)."""
+    root = make_repo(tmp_path, {"scripts/prepare_data.py": PANDERA_FACTORY})
+    out = run_check(root, CHECK)
+    assert evidence(out) == [("scripts/prepare_data.py", 19, "code", "automated", "convert")]
+    assert details(out) == [
+        "pandera schema `build_transaction_schema()` covers 2 columns: TransactionID, "
+        "TransactionAmt; validated by `schema.validate`"
+    ]
+    assert findings(out) == []
+    assert levels(audit(root))["data-1"] == "manual"
+
+
+def test_pandera_factory_schema_not_validated_trap(tmp_path) -> None:
+    """The builder's result is never validated; an unrelated `schema.validate` (a variable that
+    was not assigned from the builder) does not count."""
+    trap = PANDERA_FACTORY.replace(
+        "    schema = build_transaction_schema(cfg)\n", "    schema = load_json_schema(cfg)\n"
+    )
+    root = make_repo(tmp_path, {"scripts/prepare_data.py": trap})
+    out = run_check(root, CHECK)
+    assert evidence(out) == []
+    assert findings(out) == [("scripts/prepare_data.py", 7, None)]
+    assert out[0].detail.startswith(
+        "pandera schema `build_transaction_schema()` covers 2 columns: TransactionID, "
+        "TransactionAmt, but nothing calls its `.validate()`"
+    )
+    assert levels(audit(root))["data-1"] == "none"
+
+
+def test_pandera_schema_deserializer_is_not_a_feature_schema_trap(tmp_path) -> None:
+    """A function returning a schema built from a mapping (a library's deserializer, pandera's
+    own CLI) names no columns: validating its result is not a feature schema."""
+    lib = """
+from pandera.pandas import DataFrameSchema
+
+
+def deserialize_schema(raw):
+    columns = {name: build_column(spec) for name, spec in raw["columns"].items()}
+    return DataFrameSchema(columns=columns, strict=raw.get("strict", False))
+
+
+def validate(raw, df):
+    schema_obj = deserialize_schema(raw)
+    schema_obj.validate(df, lazy=True)
+"""
+    root = make_repo(tmp_path, {"pkg/io.py": lib})
+    out = run_check(root, CHECK)
+    assert evidence(out) == []
+    assert findings(out) == [("pkg/io.py", 6, None)]
+    assert out[0].detail.startswith("pandera schema `DataFrameSchema` covers no columns")
+    assert levels(audit(root))["data-1"] == "none"

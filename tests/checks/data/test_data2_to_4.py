@@ -399,3 +399,48 @@ def test_data2_script_is_preferred_over_a_notebook_without_outputs(tmp_path) -> 
         "SHAP values computed with `shap.TreeExplainer` (notebook has no saved outputs)"
     ]
     assert levels(audit(alone))["data-2"] == "manual"
+
+
+ABLATION_HELPER = """
+from sklearn.metrics import roc_auc_score
+
+from fdml.models.train.runner import _fit_model, featurize
+
+FEATURE_GROUPS = {"log_amount": lambda d: d.update(log_amount=False)}
+
+
+def run_ablation(cfg, X_train, X_val, y_train, y_val):
+    rows = []
+    for name, mutate in FEATURE_GROUPS.items():
+        X_tr, X_va = featurize(X_train, X_val, mutate)
+        model = _fit_model(cfg, X_tr, y_train)
+        rows.append((name, roc_auc_score(y_val, model.predict_proba(X_va)[:, 1])))
+    return rows
+"""
+
+
+def test_data2_ablation_with_own_fit_helper(tmp_path) -> None:
+    """An ablation loop that retrains through the project's `_fit_model` helper (REVIEW-H)."""
+    root = make_repo(tmp_path, {"src/fdml/ablation.py": ABLATION_HELPER})
+    out = run_check(root, "feature-importance")
+    assert evidence(out) == [("src/fdml/ablation.py", 8, "code", "automated", "run_ablation")]
+    assert details(out) == [
+        "drop-column/ablation experiment `run_ablation` retrains without features"
+    ]
+    assert levels(audit(root))["data-2"] == "manual"
+
+
+def test_data2_ablation_named_function_without_retraining_trap(tmp_path) -> None:
+    """`summarize_ablation` only tabulates results (and `train_test_split` is no retraining)."""
+    trap = """
+from sklearn.model_selection import train_test_split
+
+
+def summarize_ablation(results):
+    train, test = train_test_split(results)
+    return results.groupby("variant").mean()
+"""
+    root = make_repo(tmp_path, {"src/fdml/ablation.py": trap})
+    out = run_check(root, "feature-importance")
+    assert evidence(out) == []
+    assert levels(audit(root))["data-2"] == "none"
