@@ -280,13 +280,20 @@ def seeded_randomness(facts: Facts) -> Iterator[Evidence | Hint]:
             "no training entry point found (train*.py, a __main__ block that fits, a train() "
             f"function, a notebook that fits), so no seed is credited{where}",
         )
-    elif outside:
+    elif outside and seeded:
         yield Hint(
             "infra-1",
             "seeds outside the training code (no training entry point imports these files), "
             f"not credited: {', '.join(outside[:5])}",
         )
-    if entries and not seeded:
+    elif outside:  # one hint gives the whole seed breakdown (and sorts first: the reason)
+        yield Hint(
+            "infra-1",
+            "fixed seeds only outside the training code (no training entry point imports these "
+            f"files), not credited: {', '.join(outside[:5])}; no fixed seed found in the "
+            "training code",
+        )
+    if entries and not seeded and not outside:
         yield Hint("infra-1", "no fixed seed found in the training code")
 
 

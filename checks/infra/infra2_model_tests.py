@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterator
 
@@ -11,7 +12,7 @@ from ml_readiness.checklib import always_skipped, live_tests, test_evidence, tes
 from ml_readiness.evidence import Evidence, Hint
 from ml_readiness.facts import Facts, is_test_path
 from ml_readiness.facts.imports import imported_files, module_index
-from ml_readiness.facts.python import Function, PythonFacts
+from ml_readiness.facts.python import Function, PythonFacts, dotted
 from ml_readiness.registry import check
 
 MODEL_BASES = (
@@ -96,7 +97,7 @@ def model_code(facts: Facts) -> dict[str, list[str]]:
                     out[path] = sorted(names)
         for entry in training_entry_points(f):  # training functions that build and fit
             pf = f.python(entry.path) if entry.path.endswith(".py") else None
-            names = _estimator_trainers(pf) if pf else []
+            names = _estimator_trainers(pf, f.text(entry.path) or "") if pf else []
             if names:
                 out[entry.path] = sorted(set(out.get(entry.path, [])) | set(names))
         return out
@@ -194,17 +195,74 @@ def _pretrained_loaders(pf: PythonFacts) -> list[str]:
     return out
 
 
-def _estimator_trainers(pf: PythonFacts) -> list[str]:
+def _estimator_trainers(pf: PythonFacts, text: str = "") -> list[str]:
     """Top-level functions that construct an estimator (XGBoost, scikit-learn, LightGBM,
-    CatBoost, Spark ML) and call `.fit` on it: the model spec of a training function."""
+    CatBoost, Spark ML) and call `.fit` on it: the model spec of a training function. A
+    lookup table of estimator classes (`{"gb": GradientBoostingClassifier, ...}[name](...)`,
+    in the function or a module constant it reads) counts as constructing one."""
     out = []
+    tables = _estimator_tables(pf, text)
     for fn in pf.functions:
         if "." in fn.qualname:
             continue
         inner = [c for c in pf.calls if c.scope == fn.qualname]
         builds = any(c.qualified.startswith(ESTIMATOR_LIBS) and c.attr[:1].isupper() for c in inner)
-        if builds and any(c.attr == "fit" for c in inner):
+        if (builds or fn.qualname in tables) and any(c.attr == "fit" for c in inner):
             out.append(fn.name)
+    return out
+
+
+def _estimator_tables(pf: PythonFacts, text: str) -> set[str]:
+    """Top-level functions that hold estimator classes (imported from ESTIMATOR_LIBS, not
+    called) in a dict/list/tuple display or an assignment, or read a module constant that
+    does."""
+    classes = {
+        imp.alias
+        for imp in pf.imports
+        if imp.name and imp.name[:1].isupper() and (imp.module + ".").startswith(ESTIMATOR_LIBS)
+    }
+    if not classes or not text:
+        return set()
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return set()
+
+    def holds(node: ast.AST) -> bool:
+        checks = {  # isinstance(m, (A, B)) names a class without building one
+            id(a)
+            for c in ast.walk(node)
+            if isinstance(c, ast.Call) and dotted(c.func) in ("isinstance", "issubclass")
+            for a in c.args
+        }
+        for parent in ast.walk(node):
+            kids: list[ast.expr | None] = []
+            if isinstance(parent, ast.Dict):
+                kids = list(parent.values)
+            elif isinstance(parent, (ast.List, ast.Tuple, ast.Set)) and id(parent) not in checks:
+                kids = list(parent.elts)
+            elif isinstance(parent, (ast.Assign, ast.AnnAssign)):
+                kids = [parent.value]
+            elif isinstance(parent, ast.IfExp):
+                kids = [parent.body, parent.orelse]
+            if any(isinstance(k, ast.Name) and k.id in classes for k in kids):
+                return True
+        return False
+
+    constants = {
+        t.id
+        for node in tree.body
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and holds(node)
+        for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        if isinstance(t, ast.Name)
+    }
+    out = set()
+    for node in tree.body:
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        reads = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+        if holds(node) or reads & constants:
+            out.add(node.name)
     return out
 
 

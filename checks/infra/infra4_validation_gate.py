@@ -28,6 +28,7 @@ from ml_readiness.checks.infra._shared import (
     training_entry_points,
 )
 
+from ml_readiness.automation.callgraph import CallGraph
 from ml_readiness.checklib import call_evidence, find_calls, live_tests, test_evidence
 from ml_readiness.evidence import Evidence, Hint
 from ml_readiness.facts import Facts, is_test_path
@@ -109,6 +110,17 @@ def metric_gate_in_code(facts: Facts) -> Iterator[Evidence | Hint]:
                 "skips": f"registration is skipped when {gate.condition}",
             }[gate.action]
             symbol = gate.function or scope_at(pf, gate.line)
+            late = _registered_before(facts).get((path, symbol))
+            if late:
+                detail += f" (KFP pipeline {late[1]} runs it after {late[0]} registers the model)"
+                yield Evidence("infra-4", detail, path, gate.line, "code", "manual", symbol)
+                yield Hint(
+                    "infra-4",
+                    f"{path}:{gate.line}: the gate runs after registration ({late[0]} registers "
+                    f"the model earlier in the KFP pipeline {late[1]}), so it does not stop a "
+                    "failing model from being registered; manual only",
+                )
+                continue
             yield Evidence("infra-4", detail, path, gate.line, "code", symbol=symbol)
     for path, pf in facts.python_files(mentions=("Condition", "dsl.If"), tests=False):
         for evidence in _kfp_condition_gates(facts, path, pf):
@@ -132,6 +144,41 @@ def metric_gate_in_code(facts: Facts) -> Iterator[Evidence | Hint]:
             "gates before registration, TFX Evaluator thresholds, MLflow validation thresholds, "
             "and live tests asserting metric thresholds",
         )
+
+
+def _registers(facts: Facts, node: tuple[str, str]) -> bool:
+    """The component function registers, promotes or pushes the model."""
+    pf = facts.python(node[0])
+    if pf is None:
+        return False
+    inner = [c for c in pf.calls if c.scope == node[1] or c.scope.startswith(node[1] + ".")]
+    return any(
+        PROMOTE_CALL.match(c.attr) or (c.attr == "log_model" and c.has_kw("registered_model_name"))
+        for c in inner
+    )
+
+
+def _registered_before(facts: Facts) -> dict[tuple[str, str], tuple[str, str]]:
+    """KFP component (path, function) → (component that registers the model earlier in the
+    same `@dsl.pipeline`, that pipeline's name): a gate there does not protect registration."""
+
+    def compute(f: Facts) -> dict[tuple[str, str], tuple[str, str]]:
+        out: dict[tuple[str, str], tuple[str, str]] = {}
+        graph = None
+        for path, pf in f.python_files(mentions=("dsl.pipeline", "dsl import"), tests=False):
+            for fn in pf.functions:
+                if not any(d.startswith("kfp") and d.endswith(".pipeline") for d in fn.decorators):
+                    continue
+                graph = graph or CallGraph(f)
+                registrar = None
+                for task in graph.pipeline_tasks((path, fn.qualname)):
+                    if registrar is not None:
+                        out.setdefault(task, (registrar, fn.qualname))
+                    elif _registers(f, task):
+                        registrar = task[1]
+        return out
+
+    return facts.memo("infra.kfp_registered_before", compute)
 
 
 @check("infra-4")

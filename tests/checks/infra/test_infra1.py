@@ -227,9 +227,9 @@ def test_trap_seeds_in_a_file_no_training_code_imports(tmp_path):
     assert _ev(out) == []
     assert _hints(out) == [
         "training code uses but never seeds: PyTorch (train.py)",
-        "seeds outside the training code (no training entry point imports these files), "
-        "not credited: scratch/old.py:2 (torch.manual_seed)",
-        "no fixed seed found in the training code",
+        "fixed seeds only outside the training code (no training entry point imports these "
+        "files), not credited: scratch/old.py:2 (torch.manual_seed); no fixed seed found in the "
+        "training code",
     ]
 
 
