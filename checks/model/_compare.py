@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from ml_readiness.facts import Facts
-from ml_readiness.facts.python import MODULE
+from ml_readiness.facts.python import MODULE, attribute_path
 
 THRESHOLD_NAME = re.compile(
     r"thresh|(^|_)(min|max|minimum|maximum|limit|tolerance|floor|ceiling|budget|allowed)(_|$)",
@@ -69,16 +69,6 @@ class Guard:
         return " ".join(sorted(words))
 
 
-def _dotted(node: ast.AST) -> str:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-    return ".".join(reversed(parts))
-
-
 def _words(node: ast.AST | None) -> set[str]:
     """Identifiers, attribute names and string constants in an expression (lower case)."""
     out: set[str] = set()
@@ -124,7 +114,7 @@ def _action(body: list[ast.stmt]) -> tuple[str, str | None]:
             if isinstance(sub, ast.Raise):
                 return "raise", None
             if isinstance(sub, ast.Call):
-                name = _dotted(sub.func)
+                name = attribute_path(sub.func)
                 if name in EXIT_CALLS:
                     return "exit", None
                 if name.rsplit(".", 1)[-1] in ("append", "add", "extend") and "." in name:
@@ -170,7 +160,7 @@ class _Collector:
     def _record_calls(self, stmt: ast.AST, scope: str) -> None:
         for sub in ast.walk(stmt):
             if isinstance(sub, ast.Call):
-                name = _dotted(sub.func)
+                name = attribute_path(sub.func)
                 if name:
                     self.callers.setdefault(name.rsplit(".", 1)[-1], set()).add(scope)
                 if name in EXIT_CALLS:

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ml_readiness.facts import Facts
+from ml_readiness.facts.python import attribute_path
 
 FINITE_ATTRS = frozenset(
     {"isfinite", "isnan", "isinf", "is_finite", "is_nan", "is_inf", "assert_all_finite"}
@@ -81,18 +82,10 @@ def _sites(facts: Facts, path: str) -> list[Site]:
     return visitor.sites
 
 
-def _dotted(node: ast.AST) -> str:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-    return ".".join(reversed(parts))
-
-
 def _is_finite_call(node: ast.AST) -> bool:
-    return isinstance(node, ast.Call) and _dotted(node.func).rsplit(".", 1)[-1] in FINITE_ATTRS
+    return (
+        isinstance(node, ast.Call) and attribute_path(node.func).rsplit(".", 1)[-1] in FINITE_ATTRS
+    )
 
 
 def _walk_local(nodes: list[ast.stmt]):  # noqa: ANN202
@@ -114,7 +107,7 @@ def _stops(body: list[ast.stmt], in_loop: bool) -> bool:
         if isinstance(node, ast.Return) and in_loop:
             return True
         if isinstance(node, ast.Call):
-            name = _dotted(node.func)
+            name = attribute_path(node.func)
             attr = name.rsplit(".", 1)[-1]
             if attr in EXITS and name.split(".")[0] in ("sys", "os", "pytest", "exit", "_exit"):
                 return True
@@ -181,9 +174,11 @@ class _Visitor(ast.NodeVisitor):
 
     def visit_Call(self, node: ast.Call) -> None:
         if _is_finite_call(node) and not hasattr(node, "_seen"):
-            attr = _dotted(node.func).rsplit(".", 1)[-1]
+            attr = attribute_path(node.func).rsplit(".", 1)[-1]
             self._add(node, guard=attr.startswith("assert"))
-        elif _dotted(node.func).rsplit(".", 1)[-1].startswith("assert"):  # self.assertTrue(...)
+        elif (
+            attribute_path(node.func).rsplit(".", 1)[-1].startswith("assert")
+        ):  # self.assertTrue(...)
             for arg in node.args:
                 self._record(arg, guard=True)
         self.generic_visit(node)
@@ -200,7 +195,7 @@ class _Visitor(ast.NodeVisitor):
         self.sites.append(
             Site(
                 self._line(call),
-                _dotted(call.func).rsplit(".", 1)[-1],
+                attribute_path(call.func).rsplit(".", 1)[-1],
                 guard,
                 frozenset(names),
                 params_only,
@@ -225,7 +220,7 @@ def _expr_names(node: ast.AST) -> tuple[set[str], set[str], bool]:
         elif isinstance(sub, ast.Constant) and isinstance(sub.value, str) and len(sub.value) < 60:
             names.add(sub.value)
         elif isinstance(sub, ast.Call):
-            callee = _dotted(sub.func)
+            callee = attribute_path(sub.func)
             if callee and MODEL_CALL.search(callee) and not _is_finite_call(sub):
                 model = True
     return names, roots, model

@@ -187,6 +187,12 @@ def dotted(node: ast.AST) -> str | None:
     return ".".join(reversed(parts))
 
 
+def attribute_path(node: ast.AST) -> str:
+    """Like `dotted`, but a chain on a call or subscript keeps only its names (`f().x.y` →
+    `x.y`) and anything else is `""`: the spelling checks match call names against."""
+    return (dotted(node) or "").removeprefix("?.")
+
+
 def literal(node: ast.AST) -> Any:
     """A JSON-like literal value of `node`, a dotted name string for names, else EXPR."""
     if isinstance(node, ast.Constant):
