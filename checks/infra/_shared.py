@@ -291,14 +291,7 @@ def function_source(facts: Facts, node: ast.AST) -> str | None:
 
 def module_node(facts: Facts, path: str) -> ast.Module | None:
     """The syntax tree of a whole `.py` file (cached; parse only files a cheap filter chose)."""
-    cache: dict[str, ast.Module | None] = facts.memo("infra.module_nodes", lambda _f: {})
-    if path not in cache:
-        text = facts.text(path) if path.endswith(".py") else None
-        try:
-            cache[path] = ast.parse(text) if text else None
-        except (SyntaxError, ValueError):
-            cache[path] = None
-    return cache[path]
+    return facts.syntax_tree(path)
 
 
 # -- tests that only run with a GPU ---------------------------------------------------------

@@ -122,21 +122,13 @@ def _locate(facts: Facts, path: str, value: str) -> str | None:
 
 
 # -- static evaluation of a path argument ------------------------------------------------------
-def _tree(facts: Facts, path: str) -> ast.Module | None:
-    cache = facts.memo("automation.sagemaker_trees", lambda _f: {})
-    if path not in cache:
-        try:
-            cache[path] = ast.parse(facts.text(path) or "")
-        except (SyntaxError, ValueError):
-            cache[path] = None
-    return cache[path]
 
 
 def _value(facts: Facts, path: str, pf: PythonFacts, call: Call, key: str) -> str | None:
     literal = call.kw(key)
     if isinstance(literal, str) and not literal.startswith(("$", "<")):
         return literal
-    tree = _tree(facts, path)
+    tree = facts.syntax_tree(path)
     if tree is None:
         return None
     for node in ast.walk(tree):

@@ -7,6 +7,7 @@ the import graph) are computed once with `Facts.memo`.
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import functools
 import re
@@ -55,6 +56,7 @@ class Facts:
         self._groups: dict[tuple[str, bool], list[int]] = {}
         self.parses: dict[str, int] = {}  # path -> parses of any kind
         self.parse_counts: dict[tuple[str, str], int] = {}  # (kind, path) -> parses
+        self._trees: dict[str, ast.Module | None] = {}
 
     # -- shared derived views ---------------------------------------------------------------
     def memo(self, key: str, compute: Callable[[Facts], T]) -> T:
@@ -142,6 +144,18 @@ class Facts:
                 self.repo.note(path, f"could not be parsed ({type(exc).__name__}); not read")
         self._cache[key] = value
         return value
+
+    def syntax_tree(self, path: str) -> ast.Module | None:
+        """The whole syntax tree of a `.py` file, for the few checks that must read the exact
+        shape of statements (an `if` and what its body does). Parsed once per audit and kept,
+        so callers should ask only for files a cheap filter chose; None when unparseable."""
+        if path not in self._trees:
+            text = self.text(path) if path.endswith(".py") else None
+            try:
+                self._trees[path] = ast.parse(text) if text else None
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                self._trees[path] = None
+        return self._trees[path]
 
     def python(self, path: str) -> PythonFacts | None:
         """Facts of a `.py` file or of an `.ipynb` notebook's code cells."""
