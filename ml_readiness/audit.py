@@ -179,6 +179,7 @@ def run_audit(
         gate=gate,
         commit=repo.commit,
         repo_url=options.repo_url or config.repo_url or _web_url(repo.remote_url),
+        repo_prefix=repo.prefix,
         strict=options.strict,
         attestations=tuple(a.to_json() for a in attestations.values()),
         overrides=tuple(

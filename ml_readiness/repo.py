@@ -216,6 +216,14 @@ class Repo:
         """True when `rel` is in the index."""
         return rel in self._fileset
 
+    @property
+    def prefix(self) -> str:
+        """The audited folder's path from the top of its enclosing git repository (`""` when
+        the folder is that top, or outside git): reports join it to link repository files."""
+        if self.outer_root is None:
+            return ""
+        return self.root.relative_to(self.outer_root).as_posix()
+
     @staticmethod
     def logical(rel: str) -> str:
         """The path without leading `../` hops (an enclosing repository's file from its top)."""
@@ -568,10 +576,8 @@ def _git_ls_files(
             if name.startswith(TOP_LEVEL_SHARED):
                 outer.append(name)
             continue
-        rel = name[len(prefix) :]
-        if not os.path.lexists(root / rel):  # deleted in the work tree
-            continue
-        inner.append(rel)
+        inner.append(name[len(prefix) :])  # deleted in the work tree: dropped by the lstat
+        # of `_safe_inside`, which every listed path goes through
     return sorted(set(inner)), outer
 
 

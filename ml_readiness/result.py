@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,7 @@ class AuditResult:
     gate: GateResult
     commit: str | None = None
     repo_url: str | None = None
+    repo_prefix: str = ""  # the audited folder from the repository's top ("" at the top)
     strict: bool = False
     attestations: tuple[dict, ...] = ()
     overrides: tuple[dict, ...] = ()
@@ -126,6 +127,7 @@ class AuditResult:
             "root": self.root,
             "commit": self.commit,
             "repo_url": self.repo_url,
+            "repo_prefix": self.repo_prefix,
             "strict": self.strict,
             "items": [_dump(i) for i in self.items],
             "attestations": list(self.attestations),
@@ -188,6 +190,7 @@ class AuditResult:
             gate=gate,
             commit=data.get("commit"),
             repo_url=data.get("repo_url"),
+            repo_prefix=_prefix(data.get("repo_prefix")),
             strict=bool(data.get("strict", False)),
             attestations=tuple(data.get("attestations", [])),
             overrides=tuple(data.get("overrides", [])),
@@ -197,6 +200,11 @@ class AuditResult:
             extras=data.get("extras", {}),
             schema_version=data.get("schema_version", SCHEMA_VERSION),
         )
+
+
+def _prefix(value: object) -> str:
+    """A saved `repo_prefix` (absent before schema 1.1; anything but a string is dropped)."""
+    return value if isinstance(value, str) else ""
 
 
 def _only(cls: type, data: dict) -> dict:

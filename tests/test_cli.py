@@ -52,7 +52,7 @@ def test_json_has_28_items_and_overall_is_min_of_sections(tmp_path):
     code, out, _ = run("audit", str(root), "--format", "json", "--as-of", "2026-11-01")
     assert code == 0
     data = json.loads(out)
-    assert len(data["items"]) == 28 and data["schema_version"] == "1.0"
+    assert len(data["items"]) == 28 and data["schema_version"] == "1.1"
     assert data["overall"]["score"] == min(s["score"] for s in data["sections"])
     assert data["gate"] == {
         "configured": False,

@@ -14,7 +14,7 @@ from importlib import resources
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from ml_readiness.render.text import strip_control
+from ml_readiness.render.text import repo_path, strip_control
 from ml_readiness.result import AuditResult, EvidenceEntry, FindingEntry, ItemResult
 
 # level -> (score text, label, icon symbol id)
@@ -93,14 +93,15 @@ def safe_repo_url(url: object) -> str | None:
     return urlunsplit((parts.scheme.lower(), netloc, path, "", ""))
 
 
-def file_url(base: str | None, commit: str | None, path: object, line: object = None) -> str | None:
-    """`{base}/blob/{commit}/{path}#L{line}` for a relative repository path, else None.
+def file_url(
+    base: str | None, commit: str | None, path: object, line: object = None, prefix: object = ""
+) -> str | None:
+    """`{base}/blob/{commit}/{path}#L{line}` for a relative repository path (joined to the
+    result's `repo_prefix`), else None.
 
     GitLab and Bitbucket hosts get their own forms (`/-/blob/`, `/src/…#lines-N`)."""
-    if base is None or not commit or not isinstance(path, str) or not path:
-        return None
-    parts = path.split("/")
-    if path.startswith(("/", "<")) or "\\" in path or any(p in ("", ".", "..") for p in parts):
+    path = repo_path(prefix, path)
+    if base is None or not commit or path is None:
         return None
     host = urlsplit(base).hostname or ""
     blob, anchor = "blob", "#L{}"
@@ -273,7 +274,7 @@ def _view(result: AuditResult) -> dict[str, Any]:
     commit = _commit(result)
 
     def link(path: object, line: object) -> str | None:
-        return file_url(base, commit, path, line)
+        return file_url(base, commit, path, line, result.repo_prefix)
 
     items = [_item(i, link, result.as_of) for i in result.items]
     weakest = tuple(result.overall.weakest)

@@ -199,7 +199,9 @@ def _item(result: AuditResult, item: ItemResult, d: Detail) -> dict[str, Any]:
     findings = [
         {
             "location": shorten(f.location(), 160),
-            "url": repo_file_url(result.repo_url, result.commit, f.path, f.line),
+            "url": repo_file_url(
+                result.repo_url, result.commit, f.path, f.line, result.repo_prefix
+            ),
             "detail": shorten(f.detail, d.text),
             "cap": f.cap,
         }
@@ -225,7 +227,7 @@ def _item(result: AuditResult, item: ItemResult, d: Detail) -> dict[str, Any]:
 def _evidence(result: AuditResult, e: EvidenceEntry, d: Detail) -> dict[str, Any]:
     return {
         "location": shorten(e.location(), 160),
-        "url": repo_file_url(result.repo_url, result.commit, e.path, e.line),
+        "url": repo_file_url(result.repo_url, result.commit, e.path, e.line, result.repo_prefix),
         "kind": shorten(e.kind, 20),
         "detail": shorten(e.detail, d.text),
         "via": via_text(e.via) if e.level == "automated" and e.via else None,
@@ -273,7 +275,9 @@ def _relied(result: AuditResult, d: Detail) -> dict[str, Any]:
             {
                 "item": shorten(a.get("item", ""), 40),
                 "text": _attestation(a, d),
-                "url": repo_file_url(result.repo_url, result.commit, a.get("evidence")),
+                "url": repo_file_url(
+                    result.repo_url, result.commit, a.get("evidence"), prefix=result.repo_prefix
+                ),
                 "evidence": shorten(a.get("evidence", ""), 160),
             }
             for a in result.attestations

@@ -21,6 +21,7 @@ from ml_readiness.render.text import (
     item_change,
     level_text,
     number,
+    repo_path,
     sentence,
     signed,
     strip_control,
@@ -39,7 +40,7 @@ def render_sarif(result: AuditResult, **_options: object) -> str:
     fallback = fallback_artifact(result)
     has_baseline = isinstance(result.extras, dict) and "baseline" in result.extras
     results = [
-        _result(item, index[item.id], fallback, has_baseline)
+        _result(item, index[item.id], fallback, has_baseline, result.repo_prefix)
         for item in result.items
         if item.level in ("none", "manual")
     ]
@@ -86,10 +87,7 @@ def _clean(text: object, limit: int = TEXT_CHARS) -> str:
 
 
 def _safe_path(path: object) -> bool:
-    if not isinstance(path, str) or not path or path.startswith(("/", "<")) or "\\" in path:
-        return False
-    parts = path.split("/")
-    return not any(p in ("", ".", "..") for p in parts) and strip_control(path) == path
+    return repo_path("", path) is not None
 
 
 def _rule(item: ItemResult) -> dict[str, Any]:
@@ -110,19 +108,23 @@ def _rule(item: ItemResult) -> dict[str, Any]:
     return rule
 
 
-def _location(item: ItemResult, fallback: str) -> tuple[str, int, bool]:
-    """(path, line, own): the item's first located evidence or finding, else the fallback."""
+def _location(item: ItemResult, fallback: str, prefix: str) -> tuple[str, int, bool]:
+    """(path, line, own): the item's first located evidence or finding, else the fallback, as
+    a path from the repository's top (code scanning resolves URIs from there)."""
     for entry in (*item.evidence, *item.findings):
-        if _safe_path(entry.path):
+        path = repo_path(prefix, entry.path)
+        if path is not None:
             line = entry.line if isinstance(entry.line, int) and entry.line > 0 else 1
-            return str(entry.path), line, True
-    return fallback, 1, False
+            return path, line, True
+    return repo_path(prefix, fallback) or fallback, 1, False
 
 
-def _result(item: ItemResult, rule_index: int, fallback: str, baseline: bool) -> dict[str, Any]:
+def _result(
+    item: ItemResult, rule_index: int, fallback: str, baseline: bool, prefix: str = ""
+) -> dict[str, Any]:
     failing_required = below(item.level, item.required)
     level = "error" if item.level == "none" or failing_required else "warning"
-    path, line, own = _location(item, fallback)
+    path, line, own = _location(item, fallback, prefix)
     text = f"{item.id} {item.title}: {level_text(item.level)}. {sentence(item.reason)}"
     if failing_required:
         text += f" Required: {item.required}."

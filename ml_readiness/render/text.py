@@ -128,13 +128,35 @@ def item_change(delta: dict | None) -> str:
     return f"was {old}"
 
 
+def repo_path(prefix: object, path: object) -> str | None:
+    """`path` (relative to the audited folder, with leading `../` hops for an enclosing
+    repository's files) as a path from the repository's top, given the result's
+    `repo_prefix`; None when it is not a plain relative path inside the repository."""
+    if not isinstance(path, str) or not path or path.startswith(("/", "<")) or "\\" in path:
+        return None
+    if strip_control(path) != path:
+        return None
+    base = prefix.split("/") if isinstance(prefix, str) and prefix else []
+    if "\\" in "/".join(base) or strip_control("/".join(base)) != "/".join(base):
+        return None
+    parts = path.split("/")
+    while parts and parts[0] == ".." and base:
+        parts.pop(0)
+        base.pop()
+    joined = base + parts
+    if not parts or any(part in ("", ".", "..") for part in joined):
+        return None
+    return "/".join(joined)
+
+
 def repo_file_url(
-    repo_url: object, commit: object, path: object, line: object = None
+    repo_url: object, commit: object, path: object, line: object = None, prefix: object = ""
 ) -> str | None:
     """`{repo_url}/blob/{commit}/{path}#L{line}` when all parts are safe to link, else None.
 
-    Only plain http(s) URLs, hex commits and relative paths without `..` are linked; the path is
-    percent-encoded so no character of it can end the link.
+    Only plain http(s) URLs, hex commits and relative paths without `..` are linked (`path`
+    is joined to the result's `repo_prefix` first); the path is percent-encoded so no
+    character of it can end the link.
     """
     from urllib.parse import quote
 
@@ -142,9 +164,8 @@ def repo_file_url(
         return None
     if not isinstance(commit, str) or not _COMMIT.match(commit):
         return None
-    if not isinstance(path, str) or not path or path.startswith(("/", "<")) or "\\" in path:
-        return None
-    if any(part in ("", ".", "..") for part in path.split("/")) or strip_control(path) != path:
+    path = repo_path(prefix, path)
+    if path is None:
         return None
     url = f"{repo_url.strip().rstrip('/')}/blob/{commit}/{quote(path, safe='/')}"
     if isinstance(line, int) and not isinstance(line, bool) and line > 0:
