@@ -200,6 +200,7 @@ class Repo:
         )
 
     def __post_init__(self) -> None:
+        self._root_text = str(self.root)
         self._fileset = frozenset(self.files)
         self._suffix_cache: dict[tuple[str, ...], list[str]] = {}
         self._glob_cache: dict[tuple[str, ...], list[str]] = {}
@@ -309,11 +310,14 @@ class Repo:
         return data
 
     def _read(self, rel: str, cap: int, prefix_ok: bool) -> bytes | None:
-        path = self.abspath(rel)
         self.reads[rel] = self.reads.get(rel, 0) + 1
-        try:
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | os.O_NONBLOCK)
+        try:  # a plain string path: building a Path per read cost more than the read
+            fd = os.open(
+                os.path.join(self._root_text, rel) if rel[:3] != "../" else self.abspath(rel),
+                _READ_FLAGS,
+            )
         except OSError as exc:
+            path = self.abspath(rel)
             if not (os.path.islink(path) and _link_inside(self.root, path)):
                 self._note(rel, f"unreadable: {exc.strerror or exc}")
                 return None
@@ -332,12 +336,16 @@ class Repo:
                 return None
             chunks = []
             remaining = cap
+            request = st.st_size + 1  # the whole file and its end, in one read as a rule
             while remaining > 0:
-                chunk = os.read(fd, min(remaining, 1 << 20))
+                chunk = os.read(fd, min(remaining, request))
                 if not chunk:
                     break
                 chunks.append(chunk)
                 remaining -= len(chunk)
+                if len(chunk) < min(remaining + len(chunk), request):
+                    break  # a short read of a regular file is its end
+                request = 1 << 20
             return b"".join(chunks)
         except OSError as exc:
             self._note(rel, f"unreadable: {exc.strerror or exc}")
@@ -375,6 +383,9 @@ class Repo:
     def note(self, rel: str, message: str) -> None:
         """Record an input that was skipped or could not be understood."""
         self._note(rel, message)
+
+
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | os.O_NONBLOCK
 
 
 def _is_vendored(rel: str) -> bool:

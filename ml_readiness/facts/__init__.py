@@ -49,8 +49,7 @@ class Facts:
         self._memo: dict[str, Any] = {}
         self._automation: AutomationMap | None = None
         self._listings: dict[tuple, list[tuple[str, PythonFacts]]] = {}
-        self._own_outputs: set[str] = set()
-        self._not_own: set[str] = set()
+        self._texts: dict[str, str | None] = {}  # path -> text, own outputs as None
         self._corpora: dict[tuple[str, bool], Corpus] = {}
         self._notebook_json: dict[str, tuple[Any, StructureError | None]] = {}
         self._groups: dict[tuple[str, bool], list[int]] = {}
@@ -85,15 +84,14 @@ class Facts:
         The tool's own outputs (committed reports, badges) and its config are never evidence:
         they repeat the rubric's wording, so checks would credit our words as the project's.
         """
-        text = self.repo.read_text(path)
-        if text is None or path in self._not_own:
-            return text
-        if is_own_output(path, text):
-            if path not in self._own_outputs and path not in OWN_CONFIGS:
-                self.repo.note(path, "a report written by mlready; not read as evidence")
-            self._own_outputs.add(path)
-            return None
-        self._not_own.add(path)  # decided once per file: text() is called very often
+        text = self._texts.get(path, _MISSING)  # decided once per file: asked very often
+        if text is _MISSING:
+            text = self.repo.read_text(path)
+            if text is not None and is_own_output(path, text):
+                if path not in OWN_CONFIGS:
+                    self.repo.note(path, "a report written by mlready; not read as evidence")
+                text = None
+            self._texts[path] = text
         return text
 
     def lines(self, path: str) -> list[str]:
