@@ -185,5 +185,5 @@ def validation_summary(extras: dict) -> str | None:
     ran = sum(1 for s in suites if s.get("data"))
     return (
         f"Data validation ran (--validate-data): {len(suites)} suite(s), {ran} with data, "
-        f"{failing} with failing expectations, {run.get('seconds', 0)} s."
+        f"{failing} with failing expectations."
     )

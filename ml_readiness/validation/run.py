@@ -9,7 +9,6 @@ import io
 import numbers
 import os
 import posixpath
-import time
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -213,7 +212,6 @@ def run_targets(repo: Any, targets: list[Target], allow_conditions: bool) -> Non
             sampled=False,
             rows=None,
             bytes=None,
-            seconds=None,
             problem=target.problem,
             expectations=[],
         )
@@ -237,7 +235,6 @@ def run_targets(repo: Any, targets: list[Target], allow_conditions: bool) -> Non
 def _run_one(runner: Runner, repo: Any, target: Target, allow: bool) -> None:
     report, suite = target.report, target.suite
     assert suite is not None and target.data is not None
-    started = time.perf_counter()  # the suite's own time: reading its data and validating
     try:
         frame, info = read_frame(repo, target.data, target.sep)
     except DataProblem as exc:
@@ -251,7 +248,6 @@ def _run_one(runner: Runner, repo: Any, target: Target, allow: bool) -> None:
             if entry["status"] is None:
                 _record(entry, results.get(index))
     report["expectations"] = [entries[i] for i in sorted(entries)]
-    report["seconds"] = round(time.perf_counter() - started, 2)
 
 
 def _prepare(runner: Runner, suite: Suite, allow: bool) -> tuple[dict[int, dict], list]:

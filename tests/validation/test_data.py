@@ -72,7 +72,8 @@ def test_large_csv_is_sampled_to_the_row_bound(tmp_path):
     assert [e["status"] for e in run["expectations"]] == ["passed", "passed"]
     [earned] = [e for e in data1(result).evidence if e.check == "validate-data"]
     assert earned.detail.endswith(
-        f" s; sampled: 100000 rows, {len(rows) + len('age,name') + 1} bytes read)"
+        f"(validated by --validate-data; sampled: 100000 rows, "
+        f"{len(rows) + len('age,name') + 1} bytes read)"
     )
 
 
