@@ -110,9 +110,14 @@ class Note:
 
 @dataclass(frozen=True)
 class Hint:
-    """A check's explanation of why it found nothing (or only part), shown as the item's context."""
+    """A check's explanation of why it found nothing (or only part), shown as the item's context.
+
+    An item without evidence gives its first hint as the reason: hints are ordered by
+    `priority` (higher first), then alphabetically, so a check gives its most telling
+    explanation (a partial-seeding breakdown rather than a missing lock file) a priority."""
 
     item: str
     detail: str
     check: str = ""
     extra: dict = field(default_factory=dict, compare=False, hash=False)
+    priority: int = 0

@@ -178,7 +178,7 @@ def score_item(
         },
         key=lambda f: (f.path or "", f.line or 0, f.detail),
     )
-    hints = sorted({h.detail for h in produced if isinstance(h, Hint)})
+    hints = _ordered_hints([h for h in produced if isinstance(h, Hint)])
     att_json = attestation.to_json() if attestation else None
     ov_json = {"max_level": override.max_level, "reason": override.reason} if override else None
     if not_applicable is not None:
@@ -233,6 +233,14 @@ def score_item(
         ov_json,
         required,
     )
+
+
+def _ordered_hints(hints: list[Hint]) -> list[str]:
+    """Distinct hint texts, highest priority first, then alphabetical (deterministic)."""
+    best: dict[str, int] = {}
+    for h in hints:
+        best[h.detail] = max(best.get(h.detail, h.priority), h.priority)
+    return sorted(best, key=lambda detail: (-best[detail], detail))
 
 
 def _evidence_reason(level: str, evidence: Sequence[EvidenceEntry], whys: dict[tuple, str]) -> str:

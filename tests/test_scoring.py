@@ -79,6 +79,25 @@ def test_findings_cap_overrides_lower_and_hints_explain():
     assert (empty.level, empty.reason) == ("none", "no evidence: no model tests found")
 
 
+def test_the_highest_priority_hint_is_the_reason_then_alphabetical():
+    amap = AutomationMap()
+    hints = [
+        Hint("infra-2", "b: a lock file is missing"),
+        Hint("infra-2", "z: partial seeding breakdown", priority=1),
+        Hint("infra-2", "a: no data versioning"),
+        Hint("infra-2", "b: a lock file is missing", priority=-1),  # same text: best kept
+    ]
+    scored = score_item(ITEM, hints, amap)
+    assert scored.reason == "no evidence: z: partial seeding breakdown"
+    assert scored.context == (
+        "z: partial seeding breakdown",
+        "a: no data versioning",
+        "b: a lock file is missing",
+    )
+    plain = score_item(ITEM, hints[:1] + hints[2:], amap)
+    assert plain.reason == "no evidence: a: no data versioning"  # equal priority: alphabetical
+
+
 def _att(**kw):
     base = dict(
         item="model-2",
