@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ml_readiness.facts import Facts
 from ml_readiness.facts.imports import module_index
-from ml_readiness.facts.python import MAIN, MODULE, Call, PythonFacts
+from ml_readiness.facts.python import MAIN, MODULE, Call, Import, PythonFacts
 
 # The web-route API lives in ml_readiness.routes; `X as X` re-exports it so checks and the
 # automation call graph keep importing it from here.
@@ -491,11 +491,11 @@ def _resolve(
     facts: Facts, path: str, pf: PythonFacts, name: str, hops: int
 ) -> list[tuple[str, str]]:
     parts = name.split(".")
-    if len(parts) == 1 or (len(parts) == 2 and any(c.qualname == parts[0] for c in pf.classes)):
+    if len(parts) == 1 or (len(parts) == 2 and parts[0] in _names(facts, path)[1]):
         local = _lookup(facts, path, name)
         if local:
             return local
-    imp = next((i for i in reversed(pf.imports) if i.alias == parts[0]), None)
+    imp = _aliases(facts, path, pf).get(parts[0])
     if imp is None or hops <= 0:
         return []
     index = module_index(facts)
@@ -525,6 +525,15 @@ def _resolve(
             if again:
                 return again
     return []
+
+
+def _aliases(facts: Facts, path: str, pf: PythonFacts) -> dict[str, Import]:
+    """Each name the file's imports bind → the last import binding it; once per file."""
+    cache = facts.memo("entrypoints.aliases", lambda _f: {})
+    aliases = cache.get(path)
+    if aliases is None:
+        aliases = cache[path] = {i.alias: i for i in pf.imports}
+    return aliases
 
 
 def signature_annotations(facts: Facts, path: str, qualname: str) -> dict[str, str]:

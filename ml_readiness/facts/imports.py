@@ -41,13 +41,13 @@ class ModuleIndex:
             parts = path[:-3].split("/")
             if parts[-1] == "__init__":
                 parts = parts[:-1]
-            if not parts or not all(p.isidentifier() for p in parts[-1:]):
+            if not parts or not parts[-1].isidentifier():
                 continue
-            # every suffix of the path is a candidate module name
-            for start in range(len(parts)):
-                name = ".".join(parts[start:])
-                if all(p.isidentifier() for p in parts[start:]):
-                    self.by_name[name].append(path)
+            # every suffix of the path made of identifiers is a candidate module name
+            for start in range(len(parts) - 1, -1, -1):
+                if not parts[start].isidentifier():
+                    break  # every longer suffix holds this part too
+                self.by_name[".".join(parts[start:])].append(path)
             self.name_of[path] = _best_name(parts)
         for name in self.by_name:
             self.by_name[name].sort(key=lambda p: (p.count("/"), p))
