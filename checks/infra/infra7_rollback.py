@@ -31,6 +31,7 @@ REGISTRY_METHODS = {
     "create_model_version": "MLflow model version",
     "create_model_package_group": "SageMaker model package group",
     "create_model_package": "SageMaker model package",
+    "register_model_asset": "Outerbounds model asset (versioned)",
 }
 ROLLBACK_ACTION = re.compile(
     r"rollout\s+undo|helm\s+rollback|argo\s+rollouts\s+(undo|abort)|transition_model_version_stage"
@@ -60,7 +61,8 @@ def versioned_models(facts: Facts) -> Iterator[Evidence]:
 
     `mlflow.register_model`, `log_model(..., registered_model_name=...)`,
     `transition_model_version_stage`, `set_registered_model_alias`, SageMaker model package
-    groups (SDK or CloudFormation), Vertex `Model.upload(..., parent_model=...)`. A versioned
+    groups (SDK or CloudFormation), Vertex `Model.upload(..., parent_model=...)`, Outerbounds
+    `register_model_asset` (every registration is a new version). A versioned
     registry lets a person switch back to a previous version (manual credit).
     """
     seen: set[tuple[str, str]] = set()

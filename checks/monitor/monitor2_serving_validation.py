@@ -69,7 +69,7 @@ def serving_input_validation(facts: Facts) -> Iterator[Evidence | Hint]:
     explained = False  # a hint already says why the serving path earns nothing
     typed_evidence = False
     for entry in serving:
-        for produced in _typed_parameters(facts, entry):
+        for produced in (*_typed_parameters(facts, entry), *_decorator_schemas(facts, entry)):
             explained = explained or isinstance(produced, Hint)
             typed_evidence = typed_evidence or isinstance(produced, Evidence)
             yield produced
@@ -129,25 +129,58 @@ def _typed_parameters(facts: Facts, entry: EntryPoint) -> Iterator[Evidence | Hi
             continue
         for name in re.findall(r"[A-Za-z_][\w.]*", annotation.strip("'\"")):
             for target in resolve_name(facts, entry.path, pf, name) if pf else []:
-                constraints = pydantic_constraints(facts, *target)
-                if constraints is None:
-                    continue
-                if not constraints:
-                    yield Hint(
-                        ITEM,
-                        f"{entry.label} takes pydantic model {target[1]} with types only (no "
-                        "ranges, patterns or validators); not credited",
-                    )
-                    continue
-                yield Evidence(
-                    ITEM,
-                    f"{entry.label} validates `{param}` with pydantic model {target[1]} "
-                    f"({', '.join(constraints[:4])})",
-                    entry.path,
-                    entry.line,
-                    symbol=entry.symbol,
-                )
-                yield from _rejection_tests(facts, entry, target[1])
+                found = list(_request_model(facts, entry, target, f"`{param}`", entry.line))
+                yield from found
+                if any(isinstance(e, Evidence) for e in found):
+                    yield from _rejection_tests(facts, entry, target[1])
+
+
+def _request_model(
+    facts: Facts, entry: EntryPoint, target: tuple[str, str], what: str, line: int
+) -> Iterator[Evidence | Hint]:
+    """Evidence that the entry validates `what` with the pydantic model `target` when it has
+    constraints, a hint when it has types only, nothing when it is not a pydantic model."""
+    constraints = pydantic_constraints(facts, *target)
+    if constraints is None:
+        return
+    if not constraints:
+        yield Hint(
+            ITEM,
+            f"{entry.label} takes pydantic model {target[1]} with types only (no ranges, "
+            "patterns or validators); not credited",
+        )
+        return
+    yield Evidence(
+        ITEM,
+        f"{entry.label} validates {what} with pydantic model {target[1]} "
+        f"({', '.join(constraints[:4])})",
+        entry.path,
+        line,
+        symbol=entry.symbol,
+    )
+
+
+SCHEMA_KWARGS = ("input_spec", "pydantic_model")
+
+
+def _decorator_schemas(facts: Facts, entry: EntryPoint) -> Iterator[Evidence | Hint]:
+    """A request model named in the endpoint's decorator: BentoML `@bentoml.api(input_spec=M)`
+    and `@svc.api(input=JSON(pydantic_model=M))`; the server validates every request with M
+    before the handler runs. Counted when M is a pydantic model with constraints."""
+    pf = facts.python(entry.path)
+    fn = next((f for f in pf.functions if f.qualname == entry.symbol), None) if pf else None
+    if pf is None or fn is None:
+        return
+    for call in pf.calls:
+        if call.scope != entry.symbol or call.line >= fn.line:
+            continue  # only the calls written in the decorator lines
+        for key in SCHEMA_KWARGS:
+            value = call.kw(key)
+            if not (isinstance(value, str) and value.startswith("$")):
+                continue
+            for target in resolve_name(facts, entry.path, pf, value[1:]):
+                what = f"each request (`{key}=` in `{call.name}`)"
+                yield from _request_model(facts, entry, target, what, call.line)
 
 
 def _rejection_tests(facts: Facts, entry: EntryPoint, model: str) -> Iterator[Evidence]:

@@ -113,6 +113,9 @@ def production_quality_monitoring(facts: Facts) -> Iterator[Evidence | Hint]:
     for produced in _scheduled_champion_evaluation(facts):
         found = found or isinstance(produced, Evidence)
         yield produced
+    for produced in _scheduled_outcome_validation(facts):
+        found = found or isinstance(produced, Evidence)
+        yield produced
     for produced in _drift_reports(facts):
         found = True
         yield produced
@@ -207,6 +210,43 @@ def _scheduled_champion_evaluation(facts: Facts) -> Iterator[Evidence | Hint]:
                     f"{what}, but it runs via {other.root} on {other.trigger}, not on a schedule "
                     "over fresh production data; not credited",
                 )
+
+
+LOGGED_PREDICTIONS = re.compile(r"(?i)^(get|load|read|fetch|query)_?\w*predictions?(_|$)")
+OUTCOMES = re.compile(r"(?i)outcome|actuals?(_|$)|ground_?truth|feedback|realized|observed")
+METRIC_CALLS = re.compile(r"(?i)metric|recall|precision|accuracy|auc|f1|rmse|mae|mape|brier")
+
+
+def _scheduled_outcome_validation(facts: Facts) -> Iterator[Evidence | Hint]:
+    """Logged predictions scored against the outcomes observed since: a function that loads
+    the predictions the model made earlier (`store.get_predictions_for_validation()`,
+    `load_predictions()`), in a class or module that joins them with observed outcomes
+    (names with outcome/actual/ground truth/feedback) and computes quality metrics, and that a
+    schedule runs: the served model's predictions are evaluated on fresh labels. Loading
+    predictions to score a test split by hand is offline analysis, not credited."""
+    for path, pf in facts.python_files(mentions=("prediction",), tests=False):
+        for call in pf.calls:
+            if not LOGGED_PREDICTIONS.search(call.attr) or "<" in call.scope:
+                continue
+            owner = call.scope.rsplit(".", 1)[0] if "." in call.scope else call.scope
+            near = [c for c in pf.calls if c.scope == owner or c.scope.startswith(owner + ".")]
+            names = [c.name for c in near] + [
+                f.name for f in pf.functions if f.qualname.startswith(owner)
+            ] + [c.qualname for c in pf.classes if c.qualname.startswith(owner)]  # fmt: skip
+            outcome = next((n for n in names if OUTCOMES.search(n.rsplit(".", 1)[-1])), None)
+            metric = next((c for c in near if METRIC_CALLS.search(c.attr) and c is not call), None)
+            if outcome is None or metric is None:
+                continue
+            run = scheduled_run(facts, path, call.scope)
+            what = (
+                f"{path}:{call.scope} loads logged predictions (`{call.name}`) and scores them "
+                f"against observed outcomes (`{outcome}`, `{metric.name}`)"
+            )
+            if run is not None:
+                yield call_evidence(ITEM, path, call, f"{what} on a schedule via {run.root}")
+            else:
+                yield Hint(ITEM, f"{what}, but no schedule runs it; not credited")
+            break
 
 
 DIVERGENCE = re.compile(
