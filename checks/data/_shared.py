@@ -139,3 +139,29 @@ def first_line(facts: Facts, path: str, pattern: str) -> int:
     """The first line of `path` matching `pattern` (1 when none does)."""
     hits = facts.grep(pattern, [path])
     return hits[0][1] if hits else 1
+
+
+def tfx_component_unused(facts: Facts, path: str, call: Call) -> str | None:
+    """The variable name of a TFX component that is built but never handed to the pipeline,
+    or None. A TFX pipeline runs only the components passed to it (`components.append(x)`,
+    `components=[..., x]`); the TFX templates build every component but leave its
+    `components.append(...)` commented out until a tutorial step enables it. Judged only in a
+    file that collects components (an `.append(`/`components=` in code) and only from code
+    lines (comments are dropped); a component whose name is never used again, except to read
+    its `.outputs`, is not part of the pipeline."""
+    if path.endswith(".ipynb"):
+        return None
+    name = assigned_name(facts, path, call.line)
+    if not name:
+        return None
+    lines = facts.lines(path)
+    code = [(n, line.split("#", 1)[0]) for n, line in enumerate(lines, 1)]
+    if not any(re.search(r"\.(append|extend)\(|\bcomponents\s*=", text) for _, text in code):
+        return None
+    use = re.compile(rf"\b{re.escape(name)}\b(?!\s*\.\s*(outputs|id)\b)(?!\s*=[^=])")
+    for number, text in code:
+        if number == call.line:
+            continue
+        if use.search(text):
+            return None
+    return name

@@ -23,12 +23,17 @@ def feature_schema(facts: Facts) -> Iterator[Evidence | Finding | Hint]:
     covers: Great Expectations suites (0.x `great_expectations/expectations/`, 1.x
     `gx/expectations/`, or built in code) reached by a checkpoint (0.x YAML, 1.x JSON; automated
     when CI runs it) or a validation call (`run_checkpoint`, checkpoint/validation-definition
-    `.run()`, `validator.validate()`); pandera schemas/models with `.validate()` or
+    `.run()`, `validator.validate()`); legacy GE datasets (`ge.dataset.PandasDataset(
+    pd.read_csv(...))`) whose `expect_*` expectations a live test runs, the dataset built by
+    the test or by one of its fixtures (conftest.py included) from data that is read (a frame
+    written in the test suite is toy data); pandera schemas/models with `.validate()` or
     `@pa.check_types`; pydantic feature-row models validated in data-loading code (not tests:
     a test of the model class is no validation of the data) or taken as
     a FastAPI request body (FastAPI validates every request against them; manual, since that
     guards serving requests, not the training data); TFDV
-    `validate_statistics`/`ExampleValidator`; JSON Schema record files used by `jsonschema`;
+    `validate_statistics`/`ExampleValidator` (a TFX ExampleValidator built but never added to
+    the pipeline's components, as in the TFX templates, validates nothing); JSON Schema record
+    files used by `jsonschema`;
     Soda checks run by `soda scan`; dbt `schema.yml` tests run by `dbt test`/`dbt build`;
     Deepchecks `data_integrity()` suites that are run; hand-written column checks (a
     `REQUIRED_COLUMNS`/`FEATURE_COLS` constant compared with the data's columns by a function

@@ -19,6 +19,7 @@ from ._shared import (
     column_list,
     first_line,
     receiver,
+    tfx_component_unused,
 )
 
 ITEM = "data-1"
@@ -164,7 +165,7 @@ def _signature(facts: Facts, path: str, line: int) -> str:
 TFDV_VALIDATE = ("validate_statistics", "validate_examples_in_csv", "validate_examples_in_tfrecord")
 
 
-def tfdv_evidence(facts: Facts) -> Iterator[Evidence | Finding]:
+def tfdv_evidence(facts: Facts) -> Iterator[Evidence | Finding | Hint]:
     """TFDV schema.pbtxt / infer_schema validated with validate_statistics or ExampleValidator."""
     pbtxt = [p for p in facts.repo.glob("*.pbtxt") if "schema" in p.rsplit("/", 1)[-1].lower()]
     features = {
@@ -184,6 +185,17 @@ def tfdv_evidence(facts: Facts) -> Iterator[Evidence | Finding]:
             c for c in pf.calls if c.attr == "ExampleValidator" and c.qualified.startswith("tfx")
         ]
         for call in calls:
+            unused = (
+                tfx_component_unused(facts, path, call) if call.attr == "ExampleValidator" else None
+            )
+            if unused:
+                yield Hint(
+                    ITEM,
+                    f"TFX `ExampleValidator` is built at {path}:{call.line} but `{unused}` is "
+                    "never added to the pipeline's components (no `append` or `components=` "
+                    "outside comments uses it), so no data is validated; not credited",
+                )
+                continue
             used = True
             named = [p for p in pbtxt if p.rsplit("/", 1)[-1] in text]
             feats = [f for p in named for f in features[p]]

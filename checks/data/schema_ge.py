@@ -7,12 +7,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ml_readiness.checklib import call_evidence
-from ml_readiness.evidence import Evidence, Finding
-from ml_readiness.facts import Facts, is_example_config
-from ml_readiness.facts.python import Call, PythonFacts
+from ml_readiness.automation.pytest_fixtures import fixtures_of
+from ml_readiness.checklib import call_evidence, live_tests
+from ml_readiness.evidence import Evidence, Finding, Hint
+from ml_readiness.facts import Facts, is_example_config, is_test_path
+from ml_readiness.facts.python import Call, Function, PythonFacts
 
-from ._shared import column_list, first_line, receiver
+from ._shared import column_list, first_line, function_text, receiver
 
 ITEM = "data-1"
 SUITE_GLOBS = (
@@ -34,6 +35,17 @@ COLUMN_KWARGS = ("column", "column_A", "column_B", "column_list", "column_set")
 GE_ROOTS = ("great_expectations", "gx")
 SUITE_MAKERS = ("ExpectationSuite", "add_expectation_suite", "add_or_update_expectation_suite")
 GE_TOKENS = ("great_expectations", "gx", "expectation", "checkpoint", "Checkpoint")
+# legacy (0.x) datasets: every `expect_*` call on them validates the wrapped data at once
+LEGACY_DATASETS = (
+    "great_expectations.dataset.PandasDataset",
+    "great_expectations.dataset.SparkDFDataset",
+    "great_expectations.dataset.SqlAlchemyDataset",
+    "great_expectations.from_pandas",
+    "great_expectations.read_csv",
+    "great_expectations.read_parquet",
+    "great_expectations.read_json",
+    "great_expectations.read_excel",
+)
 
 
 @dataclass
@@ -193,14 +205,91 @@ def _run_sites(pf: PythonFacts) -> list[tuple[Call, str]]:
         for c in pf.method_calls("validate"):
             if "validator" in receiver(c).lower():
                 sites.append((c, f"`{c.name}`"))
-        if pf.calls_to("great_expectations.from_pandas", "great_expectations.read_csv"):
+        if pf.calls_to(*LEGACY_DATASETS) and not pf.is_test_file:
             exps = [c for c in pf.calls if c.attr.startswith("expect_")]
             if exps:
                 sites.append((exps[0], "Great Expectations dataset expectations"))
     return sites
 
 
-def ge_evidence(facts: Facts) -> Iterator[Evidence | Finding]:
+def _reads_data(calls: list[Call]) -> bool:
+    """True when a dataset is built from data read from a file, table or URL (`pd.read_csv`,
+    `spark.read...`, `ge.read_csv`), not from a literal frame written in the test."""
+    return any(
+        c.attr.startswith("read_") or ".read." in f"{c.name}." or c.attr in ("load", "table")
+        for c in calls
+    )
+
+
+def _expected_columns(facts: Facts, path: str, fn: Function, exps: list[Call]) -> list[str]:
+    """Columns named by `expect_*` calls, resolving a list assigned in the test itself
+    (`column_list = ["id", "title"]; df.expect_table_columns_to_match_ordered_list(...)`)."""
+    text = function_text(facts, path, fn)
+    cols: list[str] = []
+    for c in exps:
+        for key in COLUMN_KWARGS:
+            value = c.kw(key)
+            if isinstance(value, str) and value.startswith("$"):
+                m = re.search(rf"\b{re.escape(value[1:])}\s*=\s*[\[(]([^\])]*)[\])]", text)
+                value = tuple(re.findall(r"[\"']([^\"']+)[\"']", m.group(1))) if m else None
+            if isinstance(value, str):
+                cols.append(value)
+            elif isinstance(value, tuple):
+                cols.extend(v for v in value if isinstance(v, str))
+    return cols
+
+
+def fixture_dataset_tests(facts: Facts) -> Iterator[Evidence | Hint]:
+    """Live tests that run legacy `expect_*` expectations on a GE dataset built by the test or
+    by one of its fixtures (conftest.py included): `df = ge.dataset.PandasDataset(
+    pd.read_csv(loc))` in a fixture, `df.expect_column_values_to_be_in_set(...)` and
+    `assert df.validate(...)["success"]` in the test. Credited only when the dataset wraps data
+    that is read (a file, table or URL); a frame written in the test suite is toy data."""
+    for path, pf in facts.python_files(mentions=("expect_",), tests=True):
+        if not is_test_path(path):
+            continue
+        for fn in live_tests(pf):
+            exps = [c for c in pf.calls if c.scope == fn.qualname and c.attr.startswith("expect_")]
+            if not exps:
+                continue
+            sources = [(path, pf, fn.qualname)]
+            for label in fixtures_of(facts, path, pf, fn):
+                where, _, qual = label.partition("::")
+                other = facts.python(where)
+                if other is not None:
+                    sources.append((where, other, qual))
+            for where, spf, qual in sources:
+                scope = [c for c in spf.calls if c.scope == qual]
+                if not any(c in spf.calls_to(*LEGACY_DATASETS) for c in scope):
+                    continue
+                name = qual.rsplit(".", 1)[-1]
+                on = [c for c in exps if receiver(c) in (name, "?") or qual == fn.qualname]
+                if not on:
+                    continue
+                built = f"fixture `{name}` ({where})" if qual != fn.qualname else "the test"
+                if not _reads_data(scope):
+                    yield Hint(
+                        ITEM,
+                        f"Great Expectations expectations in {path}::{fn.qualname} run on a "
+                        f"dataset {built} builds from literal data, not the project's data; "
+                        "not credited",
+                    )
+                    break
+                cols = _expected_columns(facts, path, fn, on)
+                yield Evidence(
+                    ITEM,
+                    f"Great Expectations dataset expectations in test `{fn.qualname}` on the "
+                    f"data {built} reads: {column_list(cols)}",
+                    path,
+                    on[0].line,
+                    kind="test",
+                    credit="automated",
+                    symbol=fn.qualname,
+                )
+                break
+
+
+def ge_evidence(facts: Facts) -> Iterator[Evidence | Finding | Hint]:
     """Everything data-1 learns from Great Expectations."""
     suites = {s.name: s for s in suite_files(facts)}
     code_built = code_suites(facts)
@@ -234,6 +323,7 @@ def ge_evidence(facts: Facts) -> Iterator[Evidence | Finding]:
                 unresolved_runs = True
             what = "; ".join(described) if described else "suite not named statically"
             yield call_evidence(ITEM, path, call, f"Great Expectations validation {label}: {what}")
+    yield from fixture_dataset_tests(facts)
     for name, suite in sorted(suites.items()):
         if name in validated or unresolved_runs:
             continue

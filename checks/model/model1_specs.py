@@ -23,6 +23,7 @@ from ml_readiness.checks.model._review import (
     pr_template_items,
     registry_approval,
 )
+from ml_readiness.checks.model._review_ci import pr_result_comments, runner_hyperparameters
 
 from ml_readiness.evidence import Evidence, Hint, Kind
 from ml_readiness.facts import Facts, is_example_config, is_test_path
@@ -298,7 +299,13 @@ def model_specs(facts: Facts) -> list[Spec]:
     """Every checked-in model specification (shared with other checks via memo)."""
     return facts.memo(
         "model-specs",
-        lambda f: config_specs(f) + card_specs(f) + code_specs(f) + _literal_kwargs_specs(f),
+        lambda f: (
+            config_specs(f)
+            + card_specs(f)
+            + code_specs(f)
+            + _literal_kwargs_specs(f)
+            + [Spec(p, line, detail, "config") for p, line, detail in runner_hyperparameters(f)]
+        ),
     )
 
 
@@ -312,11 +319,15 @@ def model_specs_reviewed(facts: Facts) -> Iterator[Evidence | Hint]:
     with Hugging Face card metadata). Review route: a CODEOWNERS (`.github/`, root, `docs/`)
     whose patterns match model code or config paths (last match wins; an owner-less pattern
     unassigns), a PR template with a model/metrics/evaluation review heading or checklist item,
-    a documented model review process, or a model registry that registers each model as
+    a documented model review process, a pull-request workflow that comments the model's
+    training/evaluation results on the PR (`actions-comment-pull-request`, `cml comment
+    create`, `gh pr comment`), or a model registry that registers each model as
     `PendingManualApproval` (SageMaker `RegisterModel`/`register`, boto3
     `create_model_package`). Hyperparameters in code include SageMaker
     `estimator.set_hyperparameters(...)` and `hyperparameters={...}` (XGBoost-native keys such as
-    eta, num_round, subsample count). Specs with a route are manual. A spec-checking test
+    eta, num_round, subsample count), and hyperparameters written as a JSON object in the
+    shell script or Makefile that launches training (`TRAIN_LOOP_CONFIG='{"lr": 1e-4,
+    "dropout_p": 0.5}'`). Specs with a route are manual. A spec-checking test
     (loads every config file, composes Hydra configs or instantiates model configs composed by
     a fixture, loads specs with the project's own loader and builds the model, or runs
     `--multirun experiment=glob(*)`) is test evidence that scoring makes automated when CI
@@ -337,6 +348,7 @@ def model_specs_reviewed(facts: Facts) -> Iterator[Evidence | Hint]:
     routes.extend(pr_template_items(facts, ITEM))
     routes.extend(documented_review(facts, ITEM))
     routes.extend(registry_approval(facts, ITEM))
+    routes.extend(pr_result_comments(facts, ITEM))
     tests = config_loading_tests(facts, ITEM)
     if not specs:
         yield Hint(ITEM, "no model configuration, hyperparameters in code or model card found")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ml_readiness.checks.data._shared import tfx_component_unused
 from ml_readiness.checks.model._shared import call_at, evidence_at
 
 from ml_readiness.checklib import iter_yaml_files
@@ -108,6 +109,20 @@ def _project_estimator(facts: Facts, path: str, pf: PythonFacts, call: Call) -> 
     return None
 
 
+def _tfx_tuner(facts: Facts, pf: PythonFacts, call: Call) -> str | None:
+    """Where a TFX `Tuner` component runs a Keras Tuner that `tuner_fn` returns in a
+    `TunerFnResult(tuner=...)`: TFX calls `tuner.search(...)` itself, so the module has no
+    `.search` call. The component must be built and added to a pipeline in the repository."""
+    if not any(c.attr == "TunerFnResult" and c.scope == call.scope for c in pf.calls):
+        return None
+    for where, other in facts.python_files(mentions=("Tuner",), tests=False):
+        for c in other.calls:
+            tuner = c.attr == "Tuner" and c.qualified.startswith("tfx.")
+            if tuner and not tfx_component_unused(facts, where, c):
+                return f"`{c.name}` at {where}:{c.line}"
+    return None
+
+
 def code_searches(facts: Facts) -> Iterator[Evidence | Hint]:
     tokens = tuple({k.rsplit(".", 1)[-1] for k in (*SEARCH_OBJECTS, *SEARCH_RUNS)})
     for path, pf in facts.python_files(mentions=tokens, notebooks=True):
@@ -130,6 +145,12 @@ def code_searches(facts: Facts) -> Iterator[Evidence | Hint]:
                 yield evidence_at(facts, ITEM, path, call.line, call.scope, detail, "manual")
             elif _runs(pf, call, method):
                 detail = f"{label} `{call.name}`{_grid_keys(call)} run with `.{method}`"
+                yield call_at(facts, ITEM, path, call, detail)
+            elif runner := _tfx_tuner(facts, pf, call):
+                detail = (
+                    f"{label} `{call.name}` returned to the TFX Tuner component "
+                    f"(`TunerFnResult` in `{call.scope}`), which runs the search: {runner}"
+                )
                 yield call_at(facts, ITEM, path, call, detail)
             else:
                 yield Hint(
@@ -236,7 +257,8 @@ def hyperparameter_search(facts: Facts) -> Iterator[Evidence | Hint]:
 
     Looks for scikit-learn searches (GridSearchCV, RandomizedSearchCV, Halving*) that are
     fitted, Optuna studies that are optimised (`create_study` then `.optimize`), Ray Tune
-    (`tune.run`, `Tuner(...).fit()`), hyperopt `fmin`, Keras Tuner searches that `.search`,
+    (`tune.run`, `Tuner(...).fit()`), hyperopt `fmin`, Keras Tuner searches that `.search`
+    (or that `tuner_fn` returns in a `TunerFnResult` to a TFX Tuner component in a pipeline),
     Spark ML `CrossValidator`/`TrainValidationSplit` that are fitted,
     W&B sweeps, and sweep configs (W&B sweep YAML, Hydra optuna/ax/nevergrad sweepers under
     `hydra: sweeper:` or `hydra/sweeper` overrides, Katib Experiments). An import, or a search

@@ -24,6 +24,7 @@ from ml_readiness.checks.model._shared import (
     workflow_events,
     workflows,
 )
+from ml_readiness.checks.model._tfx_baseline import tfx_baseline_evaluations
 
 from ml_readiness.checklib import always_skipped
 from ml_readiness.evidence import Evidence, Hint
@@ -429,7 +430,8 @@ def baseline_comparison(facts: Facts) -> Iterator[Evidence | Hint]:
     or a `candidate_*` metric compared with a `current_*` one (champion/challenger);
     loading the production or
     champion model and scoring it next to the candidate; `mlflow.evaluate(baseline_model=...)`;
-    `dvc metrics diff` / `dvc exp diff` in CI (automated on push/PR/schedule) or in scripts.
+    `dvc metrics diff` / `dvc exp diff` in CI (automated on push/PR/schedule) or in scripts;
+    a TFX `Evaluator(baseline_model=...)` added to the pipeline (with its change threshold).
     A baseline imported or instantiated but never fitted and compared earns nothing.
     """
     found: list[Evidence] = []
@@ -441,6 +443,8 @@ def baseline_comparison(facts: Facts) -> Iterator[Evidence | Hint]:
     found += list(comparisons(facts, skip))
     found += list(production_comparisons(facts, skip))
     found += list(dvc_diffs(facts))
+    for value in tfx_baseline_evaluations(facts, ITEM):
+        (found if isinstance(value, Evidence) else hints).append(value)
     yield from found
     yield from hints
     if not found and not hints:

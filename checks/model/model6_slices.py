@@ -37,6 +37,10 @@ AGG_METRIC = re.compile(
 SEGMENT_LOOP = re.compile(r"segment|slice|cohort|subgroup", re.I)
 DEEPCHECKS = ("SegmentPerformance", "WeakSegmentsPerformance")
 TFMA_THRESHOLDS = ("MetricThreshold", "GenericValueThreshold", "GenericChangeThreshold")
+OVERALL_ONLY = (
+    "TFMA slicing specs name only the overall slice (an empty `SlicingSpec()`/`slicing_specs "
+    "{}` is the whole dataset), so no data slice is evaluated"
+)
 
 
 def _with_thresholds(
@@ -52,6 +56,26 @@ def _with_thresholds(
         shown = "; ".join(cond for _, cond in found[:2]) or "TFMA metric thresholds"
         return call_at(facts, ITEM, path, call, f"{detail}; thresholds: {shown}")
     return call_at(facts, ITEM, path, call, f"{detail}; no thresholds", credit="manual")
+
+
+def _tfma_slice_keys(pf: PythonFacts, scope: str | None) -> list[str]:
+    """Feature keys of the TFMA `SlicingSpec(feature_keys=[...])` / `feature_values` calls in
+    `scope` (None: the whole file). An empty `SlicingSpec()` is the overall slice, the whole
+    dataset: it slices nothing, so a config made only of it yields no keys."""
+    keys: list[str] = []
+    for c in pf.calls:
+        if c.attr != "SlicingSpec" or (scope is not None and c.scope != scope):
+            continue
+        if not (c.args or c.kwargs):
+            continue
+        value = c.kw("feature_keys")
+        if isinstance(value, tuple):
+            keys.extend(v for v in value if isinstance(v, str))
+        elif isinstance(value, str) and not value.startswith("$"):
+            keys.append(value)
+        else:
+            keys.append("a feature" if c.has_kw("feature_keys") else "feature values")
+    return list(dict.fromkeys(keys))
 
 
 def _group_span(facts: Facts, path: str, line: int) -> tuple[int, int]:
@@ -139,7 +163,7 @@ def _groupby_label(call: Call) -> str:
     return "a column"
 
 
-def code_slices(facts: Facts) -> Iterator[Evidence]:
+def code_slices(facts: Facts) -> Iterator[Evidence | Hint]:
     tokens = (
         "SlicingSpec",
         "slicing_specs",
@@ -160,7 +184,15 @@ def code_slices(facts: Facts) -> Iterator[Evidence]:
             if call.attr == "SlicingSpec" or (
                 call.attr == "EvalConfig" and call.has_kw("slicing_specs")
             ):
-                detail, extra = "TFMA evaluation sliced by slicing specs", tfma_thresholds
+                keys = _tfma_slice_keys(pf, call.scope) or _tfma_slice_keys(pf, None)
+                specs = [c for c in pf.calls if c.attr == "SlicingSpec"]
+                if specs and not keys:
+                    done.add(call.scope)
+                    yield Hint(ITEM, f"{OVERALL_ONLY} ({path}:{call.line}); not credited")
+                    continue
+                shown = f" on {', '.join(keys[:4])}" if keys else ""
+                detail = f"TFMA evaluation sliced by slicing specs{shown}"
+                extra = tfma_thresholds
             elif call.qualified.endswith("MetricFrame") and call.has_kw("sensitive_features"):
                 detail = "fairlearn MetricFrame computes metrics per group of sensitive_features"
             elif call.attr in DEEPCHECKS and pf.method_calls("run"):
@@ -185,6 +217,56 @@ def code_slices(facts: Facts) -> Iterator[Evidence]:
                 done.add(call.scope)
                 yield _with_thresholds(facts, path, pf, call, detail, extra)
         yield from _slice_tests(facts, path, pf, done)
+
+
+MASK_INDEX = re.compile(r"\[\s*\w*mask\w*\s*\]")
+SF_APPLIERS = ("PandasSFApplier", "SFApplier", "DaskSFApplier", "SparkSFApplier")
+
+
+def _loop_header(lines: list[str], line: int, first: int) -> str | None:
+    """The header of the innermost `for` loop enclosing `line` (not above line `first`)."""
+    text = lines[line - 1]
+    indent = len(text) - len(text.lstrip())
+    for number in range(line - 1, max(first, 1) - 1, -1):
+        head = lines[number - 1]
+        lead = len(head) - len(head.lstrip())
+        if head.strip() and lead < indent:
+            if re.match(r"\s*(async\s+)?for\b", head):
+                return head
+            indent = lead
+    return None
+
+
+def masked_slices(facts: Facts) -> Iterator[Evidence]:
+    """Metrics computed on boolean masks of slices in a loop over the slices: `for slice_name
+    in slices.dtype.names: mask = slices[slice_name]` ... `precision_recall_fscore_support(
+    y_true[mask], y_pred[mask])` — the shape of snorkel slicing functions applied with
+    `PandasSFApplier`. The loop must name slices/segments/cohorts and the metric must be
+    computed on the masked rows."""
+    for path, pf in facts.python_files(mentions=("mask",)):
+        lines = facts.lines(path)
+        sfs = [f.name for f in pf.functions if any("slicing_function" in d for d in f.decorators)]
+        for fn in pf.functions:
+            calls = [c for c in pf.calls if c.scope == fn.qualname]
+            for call in calls:
+                if not _slice_metric(call) or not 0 < call.line <= len(lines):
+                    continue
+                header = _loop_header(lines, call.line, fn.line)
+                if not header or not SEGMENT_LOOP.search(header):
+                    continue
+                if not MASK_INDEX.search(lines[call.line - 1]):
+                    continue
+                applier = next((c.attr for c in calls if c.attr in SF_APPLIERS), None)
+                how = (
+                    f"snorkel slicing functions ({', '.join(f'`{n}`' for n in sfs[:4])}) "
+                    f"applied with `{applier}`"
+                    if applier and sfs
+                    else f"masks of `{header.strip().rstrip(':')}`"
+                )
+                yield _with_thresholds(
+                    facts, path, pf, call, f"per-slice metric `{call.attr}` on {how}"
+                )
+                break
 
 
 def _slice_tests(facts: Facts, path: str, pf: PythonFacts, done: set[str]) -> Iterator[Evidence]:
@@ -215,7 +297,7 @@ def _slice_tests(facts: Facts, path: str, pf: PythonFacts, done: set[str]) -> It
         )
 
 
-def config_slices(facts: Facts) -> Iterator[Evidence]:
+def config_slices(facts: Facts) -> Iterator[Evidence | Hint]:
     """TFMA eval configs (pbtxt/JSON/YAML) with slicing specs."""
     paths = [
         p
@@ -227,8 +309,13 @@ def config_slices(facts: Facts) -> Iterator[Evidence]:
         if path in seen:
             continue
         seen.add(path)
-        keys = re.findall(r"feature_keys\W+\[?\s*\"?(\w+)", facts.text(path) or "")
-        shown = f" on {', '.join(sorted(set(keys))[:4])}" if keys else ""
+        text = facts.text(path) or ""
+        keys = re.findall(r"feature_keys\W+\[?\s*\"?(\w+)", text)
+        keys += re.findall(r"feature_values\W+\{?\s*\"?key\"?\W+\"?(\w+)", text)
+        if not keys:
+            yield Hint(ITEM, f"{OVERALL_ONLY} ({path}:{line}); not credited")
+            continue
+        shown = f" on {', '.join(sorted(set(keys))[:4])}"
         yield Evidence(ITEM, f"TFMA eval config slices{shown}", path, line, "config", "manual")
 
 
@@ -241,19 +328,22 @@ def slice_evaluation(facts: Facts) -> Iterator[Evidence | Hint]:
     run, a pandas `groupby` / Spark `groupBy` whose groups are scored (a quality metric in the
     groupby's statement or loop, or Spark `.agg` columns aliased as metrics), thresholds
     checked per segment in a loop over segments, and tests parametrised over slices asserting
-    a metric threshold. Thresholds found in the same function (`assert auc >= 0.8`, TFMA metric
+    a metric threshold, and metrics computed on boolean masks of slices in a loop over them
+    (snorkel slicing functions applied with `PandasSFApplier`). A TFMA config whose only
+    slicing spec is the empty `SlicingSpec()` (the overall slice) slices nothing and earns
+    nothing. Thresholds found in the same function (`assert auc >= 0.8`, TFMA metric
     thresholds) or in a gate function of the same module whose failures end in an exit or
     raise are reported; without thresholds the evidence is manual only. Committed per-slice
     metric files (JSON/CSV reports, DVC metrics files, MLflow `mlruns` metrics) are manual
     results and their values are shown.
     """
-    found = [
-        *code_slices(facts),
-        *segment_gates(facts),
-        *config_slices(facts),
-        *slice_metric_files(facts, ITEM),
-    ]
+    produced = [*code_slices(facts)]
+    scored = {(e.path, e.symbol) for e in produced if isinstance(e, Evidence)}
+    produced += [e for e in masked_slices(facts) if (e.path, e.symbol) not in scored]
+    produced += [*segment_gates(facts), *config_slices(facts), *slice_metric_files(facts, ITEM)]
+    found = [e for e in produced if isinstance(e, Evidence)]
     yield from found
+    yield from (h for h in produced if isinstance(h, Hint))
     if not found:
         yield Hint(ITEM, "no per-slice evaluation code, slicing config or per-slice metrics found")
     elif all(e.credit == "manual" for e in found):

@@ -114,7 +114,7 @@ def test_tfma_slicing_with_thresholds(tmp_path: Path) -> None:
     evidence, _ = produced(root, CHECK)
     assert where(evidence) == [("pipeline/eval_config.py", 5, "code", "automated", "eval_config")]
     assert evidence[0].detail == (
-        "TFMA evaluation sliced by slicing specs; thresholds: TFMA metric thresholds"
+        "TFMA evaluation sliced by slicing specs on lang; thresholds: TFMA metric thresholds"
     )
 
 
