@@ -28,6 +28,18 @@ Exit codes:
      mlready.yaml or rubric, unwritable output path)"""
 
 
+def _tune_gc() -> None:
+    """An audit allocates millions of small objects that live until it ends; the default
+    collector thresholds ran full collections over all of them (~10 % of a 10,000-file audit).
+    Move what is loaded so far out of the collector's view and collect young objects less
+    often; cycles are still collected. Done by the command, not by `run_audit`, so programs
+    that embed the library keep their own settings."""
+    import gc
+
+    gc.freeze()
+    gc.set_threshold(10_000, 20, 1_000)
+
+
 def _fail(message: str) -> None:
     click.echo(f"mlready: error: {message}", err=True)
     sys.exit(EXIT_ERROR)
@@ -293,6 +305,7 @@ def audit(
         repo_url=repo_url,
         hooks=tuple(hooks),
     )
+    _tune_gc()
     result = run_audit(path, options, progress=_progress(quiet))
     if old is not None:
         from ml_readiness.audit import effective_config

@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from fnmatch import translate
 from pathlib import Path
 
-import pathspec
-
 from ml_readiness.errors import UsageError
 from ml_readiness.evidence import Note
 
@@ -160,7 +158,11 @@ class Repo:
         else:
             raw = _walk(root, notes, max_files)
             in_git = False
-        spec = pathspec.GitIgnoreSpec.from_lines(excludes) if excludes else None
+        spec = None
+        if excludes:  # imported only when needed: it costs ~25 ms to import
+            import pathspec
+
+            spec = pathspec.GitIgnoreSpec.from_lines(excludes)
         files: list[str] = []
         folders: dict[str, str | None] = {}
         for rel in raw:
@@ -463,6 +465,8 @@ def _folder_problem(root: Path, folder: str, folders: dict[str, str | None]) -> 
 
 def _walk(root: Path, notes: list[Note], max_files: int) -> list[str]:
     """All files below root honouring every .gitignore on the way, without following links."""
+    import pathspec  # outside git only
+
     out: list[str] = []
     specs: list[tuple[str, pathspec.PathSpec]] = []
 

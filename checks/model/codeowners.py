@@ -9,18 +9,21 @@ GitHub; such lines are ignored. This module holds no check; model-1 uses it.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-import pathspec
-from pathspec.util import lookup_pattern
 
 # GitHub reads the first of these it finds (from the top of the repository).
 CODEOWNERS_LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
 
 
+@functools.cache
 def _pattern_factory() -> type:
+    """pathspec's gitignore pattern class, imported on first use (~25 ms to import, and most
+    repositories have no CODEOWNERS)."""
+    from pathspec.util import lookup_pattern
+
     for name in ("gitignore", "gitwildmatch"):
         try:
             with warnings.catch_warnings():
@@ -29,9 +32,6 @@ def _pattern_factory() -> type:
         except KeyError:
             continue
     raise RuntimeError("pathspec offers no gitignore pattern")  # pragma: no cover
-
-
-_FACTORY = _pattern_factory()
 
 
 @dataclass(frozen=True)
@@ -48,9 +48,11 @@ class OwnerRule:
 
 
 def _matches(pattern: str, path: str) -> bool:
+    import pathspec
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        spec = pathspec.PathSpec([_FACTORY(pattern)])
+        spec = pathspec.PathSpec([_pattern_factory()(pattern)])
     if not spec.match_file(path):
         return False
     body = pattern.rstrip("/")

@@ -43,3 +43,16 @@ def test_importing_the_cli_imports_nothing_heavy() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     loaded = set(json.loads(proc.stdout))
     assert loaded.isdisjoint(HEAVY), sorted(loaded & set(HEAVY))
+
+
+def test_a_static_audit_of_a_git_repo_imports_no_report_or_pattern_libraries(tmp_path) -> None:
+    """jinja2 only renders HTML/Markdown; pathspec (~25 ms, it pulls in asyncio) only reads
+    --exclude patterns, CODEOWNERS and .gitignore files outside git."""
+    from tests.helpers import make_repo
+
+    root = make_repo(tmp_path / "repo", {"train.py": "import random\nrandom.seed(0)\n"}, git=True)
+    loaded = _modules("audit", str(root), "--format", "json", "--as-of", "2026-11-01")
+    assert "ml_readiness" in loaded
+    assert loaded.isdisjoint({"jinja2", "pathspec", "asyncio", "great_expectations"}), sorted(
+        loaded & {"jinja2", "pathspec", "asyncio", "great_expectations"}
+    )
