@@ -402,10 +402,7 @@ def _callees(facts: Facts, path: str, symbol: str) -> set[tuple[str, str]]:
         return {
             (path, f"{cls}.{m}") for m in ("__init__", "__post_init__") if pf.function(f"{cls}.{m}")
         }
-    if symbol in (MAIN, MODULE):
-        calls = [c for c in pf.calls if c.scope == symbol]
-    else:
-        calls = [c for c in pf.calls if c.scope == symbol or c.scope.startswith(symbol + ".")]
+    calls = _calls_within(facts, path, pf).get(symbol, [])
     instances = _instances(facts, path, pf, calls, cls)
     out: set[tuple[str, str]] = set()
     for c in calls:
@@ -423,6 +420,24 @@ def _callees(facts: Facts, path: str, symbol: str) -> set[tuple[str, str]]:
             if isinstance(arg, str) and arg.startswith("$") and not arg.startswith("$self."):
                 out.update(t for t in resolve_name(facts, path, pf, arg[1:]) if _is_func(facts, t))
     return out
+
+
+def _calls_within(facts: Facts, path: str, pf: PythonFacts) -> dict[str, list[Call]]:
+    """Scope → the file's calls made in it or in scopes nested in it (`Model` holds the calls
+    of `Model.fit`), in file order; computed once per file."""
+    cache = facts.memo("entrypoints.calls_within", lambda _f: {})
+    within = cache.get(path)
+    if within is None:
+        within = cache[path] = {}
+        for c in pf.calls:
+            scope = c.scope
+            while True:
+                within.setdefault(scope, []).append(c)
+                cut = scope.rfind(".")
+                if cut < 0:
+                    break
+                scope = scope[:cut]
+    return within
 
 
 def _is_func(facts: Facts, target: tuple[str, str]) -> bool:

@@ -262,22 +262,27 @@ def _validations(facts: Facts, nodes: set[tuple[str, str]]) -> list[tuple[str, C
     return out
 
 
+LIBRARY_VALIDATE_ATTRS = frozenset({"validate", "validate_df", "run_checkpoint", "run"})
+
+
 def _validation_kind(facts: Facts, path: str, pf: PythonFacts, c: Call) -> str | None:
     if c.qualified.startswith("jsonschema.") and c.attr in ("validate", "Draft7Validator"):
         return "JSON Schema validation"
     if c.qualified.startswith("tensorflow_data_validation.") and "validate" in c.attr:
         return "TFDV validation"
     head = c.name.rsplit(".", 1)[0] if "." in c.name else c.name
-    targets = resolve_name(facts, path, pf, head)
-    modules = {pf} | {facts.python(t[0]) for t in targets}
-    if c.attr in ("validate", "validate_df") and any(
-        m and m.imports_module("pandera") for m in modules
-    ):
-        return "pandera validation"
-    if any(m and m.imports_module("great_expectations") for m in modules) and (
-        c.attr in ("validate", "run_checkpoint") or (c.attr == "run" and "checkpoint" in c.name)
-    ):
-        return "Great Expectations validation"
+    if c.attr in LIBRARY_VALIDATE_ATTRS:  # only these can be pandera or GX validation
+        targets = resolve_name(facts, path, pf, head)
+        modules = {pf} | {facts.python(t[0]) for t in targets}
+        if c.attr in ("validate", "validate_df") and any(
+            m and m.imports_module("pandera") for m in modules
+        ):
+            return "pandera validation"
+        if any(m and m.imports_module("great_expectations") for m in modules) and (
+            c.attr in ("validate", "run_checkpoint")
+            or (c.attr == "run" and "checkpoint" in c.name)
+        ):
+            return "Great Expectations validation"
     if c.attr in ("load", "validate") and pf.imports_module("marshmallow"):
         return "marshmallow schema validation"
     is_build = c.attr in ("model_validate", "parse_obj", "parse_raw", "model_validate_json")

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 _MISSING = object()
+GREP_CORPUS_MIN = 64  # `grep` over at least this many files searches their joined text
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".rst", ".txt")
 DOC_SUFFIXES = (".md", ".markdown", ".rst")
 
@@ -51,6 +52,7 @@ class Facts:
         self._listings: dict[tuple, list[tuple[str, PythonFacts]]] = {}
         self._texts: dict[str, str | None] = {}  # path -> text, own outputs as None
         self._corpora: dict[tuple[str, bool], Corpus] = {}
+        self._grep_corpora: dict[tuple[str, ...], Corpus] = {}
         self._notebook_json: dict[str, tuple[Any, StructureError | None]] = {}
         self._groups: dict[tuple[str, bool], list[int]] = {}
         self.parses: dict[str, int] = {}  # path -> parses of any kind
@@ -108,8 +110,19 @@ class Facts:
     ) -> list[tuple[str, int, str]]:
         """(path, line, line text) for every line matching `pattern` in `paths`."""
         rx = re.compile(pattern, flags) if isinstance(pattern, str) else pattern
+        paths = list(paths)
+        matching: set[int] | None = None
+        if len(paths) >= GREP_CORPUS_MIN:  # many files: find those that match at C speed
+            key = tuple(paths)
+            corpus = self._grep_corpora.get(key)
+            if corpus is None:
+                corpus = Corpus(list(range(len(paths))), [self.text(p) for p in paths])
+                self._grep_corpora[key] = corpus
+            matching = corpus.matching_pattern(rx)
         hits = []
-        for path in paths:
+        for position, path in enumerate(paths):
+            if matching is not None and position not in matching:
+                continue
             text = self.text(path)
             if text is None or not rx.search(text):
                 continue
