@@ -279,8 +279,7 @@ def _validation_kind(facts: Facts, path: str, pf: PythonFacts, c: Call) -> str |
         ):
             return "pandera validation"
         if any(m and m.imports_module("great_expectations") for m in modules) and (
-            c.attr in ("validate", "run_checkpoint")
-            or (c.attr == "run" and "checkpoint" in c.name)
+            c.attr in ("validate", "run_checkpoint") or (c.attr == "run" and "checkpoint" in c.name)
         ):
             return "Great Expectations validation"
     if c.attr in ("load", "validate") and pf.imports_module("marshmallow"):
