@@ -367,12 +367,12 @@ def _reach(facts: Facts, entry: EntryPoint, max_depth: int) -> set[tuple[str, st
 
 def _callee_cache(facts: Facts) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
     """(path, symbol) -> its sorted callees, computed once per audit for all entries."""
-    return facts.memo("entrypoints.callees", lambda _f: {})
+    return facts.table("entrypoints.callees")
 
 
 def _names(facts: Facts, path: str) -> tuple[frozenset[str], frozenset[str]]:
     """(function qualnames, class qualnames) of a file, for constant-time lookups."""
-    cache = facts.memo("entrypoints.names", lambda _f: {})
+    cache = facts.table("entrypoints.names")
     names = cache.get(path)
     if names is None:
         pf = facts.python(path)
@@ -425,7 +425,7 @@ def _callees(facts: Facts, path: str, symbol: str) -> set[tuple[str, str]]:
 def _calls_within(facts: Facts, path: str, pf: PythonFacts) -> dict[str, list[Call]]:
     """Scope → the file's calls made in it or in scopes nested in it (`Model` holds the calls
     of `Model.fit`), in file order; computed once per file."""
-    cache = facts.memo("entrypoints.calls_within", lambda _f: {})
+    cache = facts.table("entrypoints.calls_within")
     within = cache.get(path)
     if within is None:
         within = cache[path] = {}
@@ -456,7 +456,7 @@ def _instances(
     app's startup hook sets, `feature_builder = FeatureBuilder()` in `lifespan`)."""
     out = _bindings(facts, path, pf, calls)
     # the module's and the class's bindings are the same for every symbol of the file
-    cache = facts.memo("entrypoints.bindings", lambda _f: {})
+    cache = facts.table("entrypoints.bindings")
     for scope in (MODULE, cls + ".") if cls else (MODULE,):
         shared = cache.get((path, scope))
         if shared is None:
@@ -494,7 +494,7 @@ def _lookup(facts: Facts, path: str, qualname: str) -> list[tuple[str, str]]:
 
 def resolve_name(facts: Facts, path: str, pf: PythonFacts, name: str) -> list[tuple[str, str]]:
     """The repo function or class a dotted name written in `path` refers to (`[]` if unsure)."""
-    cache = facts.memo("entrypoints.resolved", lambda _f: {})
+    cache = facts.table("entrypoints.resolved")
     key = (path, name)
     found = cache.get(key)
     if found is None:
@@ -544,7 +544,7 @@ def _resolve(
 
 def _aliases(facts: Facts, path: str, pf: PythonFacts) -> dict[str, Import]:
     """Each name the file's imports bind → the last import binding it; once per file."""
-    cache = facts.memo("entrypoints.aliases", lambda _f: {})
+    cache = facts.table("entrypoints.aliases")
     aliases = cache.get(path)
     if aliases is None:
         aliases = cache[path] = {i.alias: i for i in pf.imports}

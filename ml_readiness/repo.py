@@ -207,6 +207,8 @@ class Repo:
         self._suffix_cache: dict[tuple[str, ...], list[str]] = {}
         self._glob_cache: dict[tuple[str, ...], list[str]] = {}
         self._sorted: list[str] | None = None
+        self._lower_files: list[str] | None = None
+        self._base_names: list[str] | None = None
         self._in_order = True
 
     def is_tracked(self, rel: str) -> bool:
@@ -255,14 +257,25 @@ class Repo:
         low = tuple(s.lower() for s in suffixes)
         cached = self._suffix_cache.get(low)
         if cached is None:
-            cached = [f for f in self.files if f.lower().endswith(low)]
+            lowered = self._lowered()
+            cached = [
+                f for f, f_low in zip(self.files, lowered, strict=True) if f_low.endswith(low)
+            ]
             self._suffix_cache[low] = cached
         return list(cached)
 
     def named(self, *names: str) -> list[str]:
         """Indexed paths whose base name is one of `names` (case-insensitive)."""
         low = {n.lower() for n in names}
-        return [f for f in self.files if f.rsplit("/", 1)[-1].lower() in low]
+        if self._base_names is None:
+            self._base_names = [f.rsplit("/", 1)[-1] for f in self._lowered()]
+        return [f for f, base in zip(self.files, self._base_names, strict=True) if base in low]
+
+    def _lowered(self) -> list[str]:
+        """The indexed paths lower-cased (computed once; suffix and name lookups use it)."""
+        if self._lower_files is None:
+            self._lower_files = [f.lower() for f in self.files]
+        return self._lower_files
 
     def under(self, folder: str) -> list[str]:
         """Indexed paths below `folder`."""

@@ -66,6 +66,14 @@ class Facts:
             self._memo[key] = compute(self)
         return self._memo[key]
 
+    def table(self, key: str) -> dict:
+        """A dict kept for the whole audit under `key`, for per-file caches of derived views
+        (`facts.table("entrypoints.names")[path]`); cheaper to ask for than `memo`."""
+        table = self._memo.get(key)
+        if table is None:
+            table = self._memo[key] = {}
+        return table
+
     @property
     def automation(self) -> AutomationMap:
         """The AutomationMap of this repo, built on first use."""
@@ -320,6 +328,7 @@ def is_test_path(path: str) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def is_example_config(path: str) -> bool:
     """`.example`/`.sample`/`.disabled`/`.template` copies never count as live configuration."""
     return _EXAMPLE_TAG.search(path.lower()) is not None
