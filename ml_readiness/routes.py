@@ -183,7 +183,7 @@ def startup_hooks(facts: Facts, path: str) -> list[tuple[str, str]]:
 def _startup_hooks(facts: Facts, path: str) -> list[tuple[str, str]]:
     # a hook named by an imported function is resolved by the call graph, which itself starts
     # from these hooks: imported here, not at the top, so the two modules do not import in a loop
-    from ml_readiness.entrypoints import _is_func, resolve_name
+    from ml_readiness.reach import _is_func, resolve_name
 
     pf = facts.python(path)
     if pf is None:
