@@ -9,6 +9,7 @@ only when the file is executed as a script).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from ml_readiness.evidence import Credit, Evidence, Hint, Kind
@@ -209,12 +210,26 @@ def defined_names(pf: PythonFacts) -> set[str]:
     }
 
 
-def iter_yaml_files(facts: Facts, *patterns: str) -> Iterator[tuple[str, object]]:
+def iter_yaml_files(
+    facts: Facts,
+    *patterns: str,
+    mentions: tuple[str, ...] = (),
+    text: re.Pattern[str] | None = None,
+) -> Iterator[tuple[str, object]]:
     """(path, document) for each document of YAML files matching fnmatch `patterns`,
-    leaving out `.example`/`.sample`/`.disabled` copies."""
+    leaving out `.example`/`.sample`/`.disabled` copies.
+
+    `mentions` / `text`: only files whose text holds one of these strings / matches this
+    regex are parsed (give what the check looks for: most YAML files cannot matter)."""
     for path in facts.repo.glob(*patterns):
         if is_example_config(path):
             continue
+        if mentions or text is not None:
+            raw = facts.text(path)
+            if raw is None or mentions and not any(m in raw for m in mentions):
+                continue
+            if text is not None and not text.search(raw):
+                continue
         for doc in facts.yaml(path) or []:
             yield path, doc
 

@@ -245,6 +245,13 @@ class Repo:
         if cached is None:
             if not patterns:
                 cached = []
+            elif all(_SUFFIX_GLOB.fullmatch(p) for p in patterns):  # `*.yml`: a suffix test
+                ends = tuple(p[1:] for p in patterns)
+                cached = [
+                    f
+                    for f in self.files
+                    if (self.logical(f) if f[:3] == "../" else f).endswith(ends)
+                ]
             else:
                 # one regex for all patterns: the same matching as `fnmatchcase`, at C speed
                 match = re.compile("|".join(f"(?:{translate(p)})" for p in patterns)).match
@@ -400,6 +407,8 @@ class Repo:
         self._note(rel, message)
 
 
+# `*` + characters without wildcards: fnmatch's `*` crosses folders, so this is a suffix test
+_SUFFIX_GLOB = re.compile(r"\*[^*?\[\]]+")
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | os.O_NONBLOCK
 
 

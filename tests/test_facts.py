@@ -207,3 +207,27 @@ def test_module_index_resolves_imports_under_folders_put_on_sys_path(tmp_path):
     # a stand-in importer (`python -m pkg` → pkg/__main__.py) is not read, and leaves no note
     assert index.path_dirs("pkg/__main__.py") == ()
     assert facts.repo.notes == []
+
+
+def test_iter_yaml_files_parses_only_files_that_mention_what_is_asked(tmp_path):
+    import re
+
+    from ml_readiness.checklib import iter_yaml_files
+
+    root = make_repo(
+        tmp_path,
+        {
+            "k8s/retrain.yaml": "kind: CronJob\nspec: {schedule: '0 3 * * *'}\n",
+            "k8s/serve.yaml": "kind: Deployment\n",
+            "params.yml": "FORBIDDEN_FEATURES: [ssn]\n",
+            "broken.yaml": "kind: [unclosed\n",
+        },
+    )
+    facts = Facts(Repo.open(root))
+    found = [p for p, _ in iter_yaml_files(facts, "*.yaml", "*.yml", mentions=("CronJob",))]
+    assert found == ["k8s/retrain.yaml"]
+    assert set(facts.parse_counts) == {("yaml", "k8s/retrain.yaml")}  # nothing else parsed
+    listed = iter_yaml_files(facts, "*.yml", text=re.compile("forbidden", re.I))
+    assert [p for p, _ in listed] == ["params.yml"]
+    everything = sorted(p for p, _ in iter_yaml_files(facts, "*.yaml", "*.yml"))
+    assert everything == ["k8s/retrain.yaml", "k8s/serve.yaml", "params.yml"]  # broken: a note

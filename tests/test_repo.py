@@ -130,3 +130,34 @@ def test_missing_path_is_a_usage_error(tmp_path):
     (tmp_path / "f").write_text("")
     with pytest.raises(UsageError, match="not a directory"):
         Repo.open(tmp_path / "f")
+
+
+@pytest.mark.parametrize(
+    "patterns",
+    [
+        ("*.yml", "*.yaml"),  # the suffix fast path
+        ("*.YML",),  # case-sensitive, like fnmatchcase
+        ("*sweep*.yaml",),
+        ("ci/*.yml",),
+        ("*/.pre-commit-config.yaml", ".pre-commit-config.yaml"),
+        ("*[.]yml",),
+    ],
+)
+def test_glob_matches_like_fnmatchcase(tmp_path, patterns):
+    from fnmatch import fnmatchcase
+
+    files = {
+        "a.yml": "x",
+        "b.YML": "x",
+        "ci/build.yml": "x",
+        "ci/deep/x.yaml": "x",
+        "conf/sweep_lr.yaml": "x",
+        "conf.yml.bak": "x",
+        ".pre-commit-config.yaml": "x",
+        "sub/.pre-commit-config.yaml": "x",
+        "notes.txt": "x",
+    }
+    repo = Repo.open(make_repo(tmp_path, files))
+    expected = [f for f in repo.files if any(fnmatchcase(f, p) for p in patterns)]
+    assert repo.glob(*patterns) == expected
+    assert expected  # every pattern set matches something here

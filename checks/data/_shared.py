@@ -106,6 +106,10 @@ def scope_at(pf: PythonFacts, line: int) -> str | None:
 def runner_files(facts: Facts) -> list[str]:
     """Files that run commands: CI workflows, task runners, scripts and code (no prose, no
     example copies)."""
+    return list(facts.memo("data.runner_files", _runner_files))
+
+
+def _runner_files(facts: Facts) -> list[str]:
     out = []
     for path in facts.repo.files:
         low = path.lower()

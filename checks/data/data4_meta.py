@@ -76,7 +76,7 @@ def _lists(facts: Facts) -> dict[str, tuple[str, int, int]]:
             entries = _entries(pf, a.line, a.value)
             if entries is not None:
                 out.setdefault(name, (path, a.line, len(entries)))
-    for path, doc in iter_yaml_files(facts, "*.yml", "*.yaml"):
+    for path, doc in iter_yaml_files(facts, "*.yml", "*.yaml", text=LIST_NAME_TEXT):
         if isinstance(doc, dict):
             for key, value in doc.items():
                 if isinstance(key, str) and LIST_NAME.match(key) and isinstance(value, list):

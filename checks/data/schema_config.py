@@ -51,7 +51,7 @@ def _soda_columns(value: object) -> list[str]:
 def soda_evidence(facts: Facts) -> Iterator[Evidence | Finding]:
     """Soda `checks for TABLE` files and the `soda scan` that runs them."""
     sites = command_sites(facts, r"\bsoda\s+scan\b")
-    for path, doc in iter_yaml_files(facts, "*.yml", "*.yaml"):
+    for path, doc in iter_yaml_files(facts, "*.yml", "*.yaml", mentions=("checks for ",)):
         if not isinstance(doc, dict):
             continue
         tables = [k for k in doc if isinstance(k, str) and k.startswith("checks for ")]
@@ -88,7 +88,7 @@ def dbt_evidence(facts: Facts) -> Iterator[Evidence | Finding]:
     if not facts.repo.named("dbt_project.yml"):
         return
     sites = command_sites(facts, r"\bdbt\s+(test|build)\b")
-    for path, doc in iter_yaml_files(facts, "*.yml", "*.yaml"):
+    for path, doc in iter_yaml_files(facts, "*.yml", "*.yaml", mentions=("models",)):
         if not isinstance(doc, dict) or not isinstance(doc.get("models"), list):
             continue
         for model in doc["models"]:

@@ -124,7 +124,7 @@ def _orchestrator_schedules(facts: Facts) -> Iterator[Evidence]:
                 root = _orchestrator_root(facts, path, "airflow", name)
                 detail = f"Airflow DAG scheduled `{schedule}` runs a training task"
                 yield _schedule_evidence(root, detail, path, c.line)
-    for path, doc in iter_yaml_files(facts, "*.yaml", "*.yml"):
+    for path, doc in iter_yaml_files(facts, "*.yaml", "*.yml", mentions=("CronJob",)):
         if not isinstance(doc, dict) or doc.get("kind") != "CronJob":
             continue
         spec = doc.get("spec") if isinstance(doc.get("spec"), dict) else {}
