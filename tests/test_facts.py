@@ -231,3 +231,31 @@ def test_iter_yaml_files_parses_only_files_that_mention_what_is_asked(tmp_path):
     assert [p for p, _ in listed] == ["params.yml"]
     everything = sorted(p for p, _ in iter_yaml_files(facts, "*.yaml", "*.yml"))
     assert everything == ["k8s/retrain.yaml", "k8s/serve.yaml", "params.yml"]  # broken: a note
+
+
+def test_calls_to_matches_whole_names_and_dotted_tails_in_file_order():
+    src = (
+        "import numpy as np\n"
+        "from sklearn.dummy import DummyClassifier\n"
+        "import sklearn\n"
+        "np.random.seed(0)\n"
+        "DummyClassifier()\n"
+        "seed(1)\n"
+        "sklearn.dummy.DummyClassifier()\n"
+        "model.fit(x)\n"
+    )
+    pf = extract(src, "a.py")
+    lines = lambda calls: [c.line for c in calls]  # noqa: E731
+    assert lines(pf.calls_to("numpy.random.seed")) == [4]
+    assert lines(pf.calls_to("random.seed")) == [4]  # a dotted tail
+    assert lines(pf.calls_to("seed")) == [6]  # no dot: the whole name only
+    assert lines(pf.calls_to("dummy.DummyClassifier", "numpy.random.seed")) == [4, 5, 7]
+    assert lines(pf.calls_to("fit")) == []  # use method_calls for attributes
+    assert lines(pf.calls_to("model.fit")) == [8]
+    assert [c.attr for c in pf.calls] == [
+        "seed",
+        "DummyClassifier",
+        "seed",
+        "DummyClassifier",
+        "fit",
+    ]
