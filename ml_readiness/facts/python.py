@@ -278,6 +278,9 @@ class _Extractor:
         self.has_main = False
         self.assert_counts: list[list[int]] = []
         self.is_test_file = _is_test_path(path)
+        self._scope_name = MODULE
+        if line_map is None:  # a .py file: a node's line is its own (the common case)
+            self.ln = _own_line  # type: ignore[method-assign]
 
     # -- traversal ------------------------------------------------------------------------
     def visit(self, node: ast.AST) -> None:
@@ -313,9 +316,12 @@ class _Extractor:
         return line
 
     def current_scope(self) -> str:
-        if self.scope:
-            return ".".join(self.scope)
-        return MAIN if self.in_main else MODULE
+        return self._scope_name
+
+    def _rescope(self) -> None:
+        """Recompute the current scope's name (after entering or leaving a def, class or
+        main block): asked for every call, import and assignment."""
+        self._scope_name = ".".join(self.scope) if self.scope else MAIN if self.in_main else MODULE
 
     def qualify(self, name: str) -> str:
         head, _, rest = name.partition(".")
@@ -400,7 +406,7 @@ class _Extractor:
         )
         params = tuple(a.arg for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs)
         self.scope.append(node.name)
-        qual = ".".join(self.scope)
+        qual = self._scope_name = ".".join(self.scope)
         self.assert_counts.append([0, 0])
         for d in node.decorator_list:
             self.visit(d)
@@ -411,6 +417,7 @@ class _Extractor:
             self.visit(stmt)
         counts = self.assert_counts.pop()
         self.scope.pop()
+        self._rescope()
         end = self.map_line(getattr(node, "end_lineno", None) or node.lineno)
         self.functions.append(
             Function(
@@ -445,7 +452,7 @@ class _Extractor:
             node.name.startswith("Test") and not has_init and self.is_test_file
         )
         self.scope.append(node.name)
-        qual = ".".join(self.scope)
+        qual = self._scope_name = ".".join(self.scope)
         self.class_stack.append((qual, is_test_class))
         for d in node.decorator_list:  # decorator calls (e.g. @RunIf(min_gpus=1)) in its scope
             self.visit(d)
@@ -453,6 +460,7 @@ class _Extractor:
             self.visit(stmt)
         self.class_stack.pop()
         self.scope.pop()
+        self._rescope()
         end = self.map_line(getattr(node, "end_lineno", None) or node.lineno)
         self.classes.append(ClassDef(qual, self.ln(node), end, bases, decorators, markers))
 
@@ -460,9 +468,11 @@ class _Extractor:
         if not self.scope and _is_main_guard(node.test):
             self.has_main = True
             self.in_main = True
+            self._rescope()
             for stmt in node.body:
                 self.visit(stmt)
             self.in_main = False
+            self._rescope()
             for stmt in node.orelse:
                 self.visit(stmt)
             return
@@ -551,6 +561,10 @@ _NO_FACTS = frozenset(
 )
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 _HANDLERS: dict[type, Any] = {}
+
+
+def _own_line(node: ast.AST) -> int:
+    return getattr(node, "lineno", 0) or 0
 
 
 def _noop(_self: _Extractor, _node: ast.AST) -> None:
