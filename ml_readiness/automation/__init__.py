@@ -7,6 +7,7 @@ the CI parsers and the command/call-graph resolution live beside it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -107,6 +108,20 @@ class AutomationMap:
                 )
         what = f"{path}::{symbol}" if symbol else path
         return f"{what} is not executed by any CI job, schedule or pipeline"
+
+    def commands_matching(self, pattern: str | re.Pattern[str]) -> list[tuple[Root, str]]:
+        """(root, command line) for every line a root runs that matches `pattern`, comments
+        left out — for checks that credit a CI command: yield root evidence (`symbol=root.id`)
+        so that the root's trigger (push, schedule or a person) decides the level."""
+        rx = re.compile(pattern) if isinstance(pattern, str) else pattern
+        out = []
+        for root in self.roots:
+            for command in root.commands:
+                for line in str(command).splitlines():
+                    text = line.strip()
+                    if text and not text.startswith("#") and rx.search(text):
+                        out.append((root, text))
+        return out
 
     def root(self, root_id: str) -> Root | None:
         """The root with this id (`.github/workflows/ci.yml#test`), if any."""

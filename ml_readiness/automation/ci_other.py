@@ -1,4 +1,5 @@
-"""Other CI systems: Azure Pipelines, CircleCI, Jenkinsfile, Bitbucket Pipelines, Cloud Build.
+"""Other CI systems: CircleCI, Jenkinsfile, Bitbucket Pipelines, Cloud Build (Azure Pipelines:
+azure.py).
 
 Each is read for its triggers and the shell commands of its steps; the commands are resolved
 like any other (see resolve.py). Cloud Build is triggered from outside the repository, so a
@@ -10,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from ml_readiness.automation.azure import AzureReader
 from ml_readiness.automation.paths import to_local
 from ml_readiness.automation.spec import RootSpec, Step
 from ml_readiness.facts import is_example_config
@@ -46,35 +48,6 @@ class _Reader:
 
 def _as_list(value: Any) -> list:
     return value if isinstance(value, list) else [] if value is None else [value]
-
-
-class AzureReader(_Reader):
-    def roots(self) -> list[RootSpec]:
-        specs = []
-        for path in self.files("azure-pipelines.yml", "azure-pipelines.yaml"):
-            doc = self.facts.yaml_doc(path)
-            if not isinstance(doc, dict):
-                continue
-            change = doc.get("trigger") != "none" or doc.get("pr") not in (None, "none")
-            trigger = "change" if change else "schedule" if doc.get("schedules") else "manual"
-            jobs: list[tuple[str, dict]] = []
-            for stage in _as_list(doc.get("stages")):
-                for job in _as_list(stage.get("jobs") if isinstance(stage, dict) else None):
-                    if isinstance(job, dict):
-                        jobs.append((f"{stage.get('stage')}.{job.get('job')}", job))
-            jobs += [
-                (str(j.get("job")), j) for j in _as_list(doc.get("jobs")) if isinstance(j, dict)
-            ]
-            if "steps" in doc:
-                jobs.append(("default", doc))
-            for name, job in jobs:
-                lines = [
-                    str(s.get("script") or s.get("bash"))
-                    for s in _as_list(job.get("steps"))
-                    if isinstance(s, dict) and (s.get("script") or s.get("bash"))
-                ]
-                specs.append(self.spec(path, name, "azure", trigger, lines))
-        return specs
 
 
 class CircleReader(_Reader):

@@ -30,6 +30,19 @@ CHANGE_EVENTS = frozenset(
 )
 MANUAL_EVENTS = frozenset({"workflow_dispatch", "repository_dispatch", "issue_comment", "issues"})
 _EXPR = re.compile(r"\$\{\{\s*([^}]*?)\s*\}\}")
+# marketplace actions that run the command given in one of their inputs
+COMMAND_ACTIONS = {
+    "nick-fields/retry": "command",
+    "nick-invision/retry": "command",
+    "wandalen/wretry.action": "command",
+    "gabrielbb/xvfb-action": "run",
+    "coactions/setup-xvfb": "run",
+}
+_RUNS_AFTER_SKIP = re.compile(r"\b(always|failure|cancelled)\(\)")
+# `contains(github.event.head_commit.message, '[train]')` without a `!` before it
+_COMMIT_OPT_IN = re.compile(
+    r"(?<!!)\b(contains|startsWith|endsWith)\(\s*github\.event\.head_commit\.message"
+)
 _EVENT_EQ = re.compile(r"github\.event_name\s*(==|!=)\s*['\"](\w+)['\"]")
 MAX_MATRIX = 16
 
@@ -61,6 +74,28 @@ def _trigger(events: set[str], upstream: dict[str, str], config: dict[str, Any])
     if events & MANUAL_EVENTS:
         found.append("manual")
     return best_trigger(found)
+
+
+def _job_events(jobs: dict, events: set[str], narrow: Any) -> dict[str, set[str]]:
+    """Each job's events: its `if:` narrows them, and a job runs only on the events of the
+    jobs it `needs` (a skipped job skips its dependants unless `always()`/`failure()`)."""
+    out = {n: narrow(set(events), j.get("if")) for n, j in jobs.items() if isinstance(j, dict)}
+    for _ in range(len(out)):
+        changed = False
+        for name, job in jobs.items():
+            if name not in out or _RUNS_AFTER_SKIP.search(str(job.get("if") or "")):
+                continue
+            needs = job.get("needs")
+            needs = [needs] if isinstance(needs, str) else needs or []
+            narrowed = set(out[name])
+            for need in needs:
+                narrowed &= out.get(str(need), narrowed)
+            narrowed = narrowed or {"never"}
+            if narrowed != out[name]:
+                out[name], changed = narrowed, True
+        if not changed:
+            break
+    return out
 
 
 class GitHubReader:
@@ -103,14 +138,18 @@ class GitHubReader:
                 continue
             jobs = self._jobs(path, doc)
             disabled = self._disabled(path, jobs)
+            job_events = _job_events(jobs, set(ev), self._narrow)
             for name, job in jobs.items():
                 if not isinstance(job, dict) or name in disabled:
                     continue
-                events = self._narrow(set(ev), job.get("if"))
+                events = job_events[name]
                 t = _trigger(events, triggers, ev)
                 if t is None:
-                    self.notes.append((path, f"job `{name}` runs on no event: `if: {job['if']}`"))
+                    why = f"`if: {job['if']}`" if job.get("if") else "the jobs it needs"
+                    self.notes.append((path, f"job `{name}` runs on no event: {why}"))
                     continue
+                if _COMMIT_OPT_IN.search(str(job.get("if") or "")) and "||" not in str(job["if"]):
+                    t = "manual"  # a person opts in by writing a word in the commit message
                 cond = str(job["if"]) if job.get("if") not in (None, True) else None
                 line = self.job_lines.get((path, name))
                 root = Root(
@@ -206,7 +245,9 @@ class GitHubReader:
 
     def _action(self, path, step, hop, values, depth) -> list[Step]:  # noqa: ANN001
         uses = str(step["uses"])
-        if not uses.startswith("./") or depth > 5:
+        if not uses.startswith("./"):
+            return self._known_action(path, step, uses, hop, values)
+        if depth > 5:
             return []
         folder = to_local(uses[2:], self.prefix)
         action = next(
@@ -241,6 +282,22 @@ class GitHubReader:
                 for s in self._step(action, inner, i, None, {}, vals, depth + 1):
                     out.append(Step(s.text, s.cwd, f"{hop} → {action} {s.hop}", s.env, action))
         return out
+
+    def _known_action(self, path, step, uses, hop, values) -> list[Step]:  # noqa: ANN001
+        """Marketplace actions that run a command of the repository: `pre-commit/action`
+        (`pre-commit run` over all files) and actions that run their `command`/`run` input."""
+        name = uses.split("@")[0].lower()
+        given = step.get("with") if isinstance(step.get("with"), dict) else {}
+        if name == "pre-commit/action":
+            text = f"pre-commit run {given.get('extra_args') or '--all-files'}"
+        elif name in COMMAND_ACTIONS and isinstance(given.get(COMMAND_ACTIONS[name]), str):
+            text = str(given[COMMAND_ACTIONS[name]])
+        else:
+            return []
+        folder = given.get("working-directory") or step.get("working-directory")
+        cwd = to_local(_sub(str(folder), values), self.prefix) if folder else self.top
+        env = tuple(_env(step).items())
+        return [Step(_sub(text, values), cwd, f"{hop} ({uses.split('@')[0]})", env, path)]
 
     def _reusable(self, path: str, uses: str, job: dict, depth: int) -> list[Step]:
         if not uses.startswith("./"):

@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 Seed = tuple[Node, tuple[str, ...]]  # an entry node and the hops that lead to it
 MAX_DEPTH = 12
 PY_FLAGS = frozenset({"-u", "-B", "-O", "-OO", "-E", "-s", "-S", "-I", "-b", "-q", "-v", "-P"})
-TOOL_MODULES = frozenset({"dvc", "nox", "tox", "great_expectations", "papermill", "jupyter"})
+TOOL_MODULES = frozenset(
+    {"dvc", "nox", "tox", "great_expectations", "papermill", "jupyter", "invoke", "pre_commit"}
+)
 SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh", "source", "."})
 
 

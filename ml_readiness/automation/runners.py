@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ml_readiness.automation.paths import join
+from ml_readiness.facts.python import EXPR
 from ml_readiness.facts.structured import StructureError, load_ini
 
 if TYPE_CHECKING:
@@ -238,6 +239,14 @@ def nox_sessions(
         if "." in fn.qualname or not any(d.split(".")[-1] == "session" for d in fn.decorators):
             continue
         param = fn.params[0] if fn.params else "session"
+        named = next(  # `@nox.session(name="unit")`
+            (
+                c.kw("name")
+                for c in pf.calls
+                if c.scope == fn.qualname and c.attr == "session" and isinstance(c.kw("name"), str)
+            ),
+            None,
+        )
         runs = []
         for call in pf.calls:
             if call.scope != fn.qualname or call.name not in (
@@ -246,50 +255,18 @@ def nox_sessions(
             ):
                 continue
             words = []
-            for arg in call.args:
-                if not isinstance(arg, str) or arg.startswith("$"):
+            for arg in call.args:  # up to the first value that is not a literal
+                if not isinstance(arg, str) or arg.startswith("$") or arg == EXPR:
                     break
                 words.append(arg)
             if words:
                 runs.append((call.line, words))
-        sessions[fn.name] = runs
+        sessions[named or fn.name] = runs
     defaults: list[str] = []
     for a in pf.assigns:
         if a.name == "nox.options.sessions" and isinstance(a.value, tuple):
             defaults = [v for v in a.value if isinstance(v, str)]
     return sessions, defaults
-
-
-# -- just -----------------------------------------------------------------------------------
-def parse_justfile(
-    facts: Facts, path: str
-) -> tuple[dict[str, tuple[list[str], Lines]], str | None]:
-    """Recipe → (dependencies, body lines), and the default (first) recipe."""
-    text = facts.text(path) or ""
-    recipes: dict[str, tuple[list[str], Lines]] = {}
-    variables: dict[str, str] = {}
-    current: str | None = None
-    first = None
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line[:1] in (" ", "\t") and current:
-            body = line.strip().lstrip("@-")
-            if body and not body.startswith("#"):
-                for k, v in variables.items():
-                    body = re.sub(r"\{\{\s*" + re.escape(k) + r"\s*\}\}", v, body)
-                recipes[current][1].append((number, body))
-            continue
-        m = re.match(r"^([A-Za-z_][\w-]*)\s*:=\s*['\"]?([^'\"]*)['\"]?\s*$", line)
-        if m:
-            variables[m.group(1)] = m.group(2)
-            continue
-        m = re.match(r"^@?([A-Za-z_][\w-]*)([^:]*):(?!=)\s*(.*)$", line)
-        if m and not line.startswith("#"):
-            current = m.group(1)
-            recipes[current] = (m.group(3).split("#")[0].split(), [])
-            first = first or current
-        elif line.strip() and not line.startswith("#"):
-            current = None
-    return recipes, first
 
 
 # -- DVC ------------------------------------------------------------------------------------
@@ -371,4 +348,28 @@ def pyproject_scripts(facts: Facts, path: str) -> dict[str, tuple[str, str]]:
             if isinstance(spec, str):
                 kind = "entry" if ":" in spec and " " not in spec else "command"
                 out.setdefault(name, (kind, spec))
+    return out
+
+
+def pixi_tasks(facts: Facts, cwd: str) -> dict[str, tuple[str, list[str]]]:
+    """Task name → (command, depends-on) from pixi.toml (`[tasks]`, `[feature.X.tasks]`) or
+    pyproject.toml (`[tool.pixi.tasks]`) in `cwd`."""
+    tables: list[Any] = []
+    doc = facts.toml(join(cwd, "pixi.toml")) or {}
+    tables.append(doc.get("tasks"))
+    features = doc.get("feature") if isinstance(doc.get("feature"), dict) else {}
+    tables += [f.get("tasks") for f in features.values() if isinstance(f, dict)]
+    tool = (facts.toml(join(cwd, "pyproject.toml")) or {}).get("tool")
+    tables.append(tool.get("pixi", {}).get("tasks") if isinstance(tool, dict) else None)
+    out: dict[str, tuple[str, list[str]]] = {}
+    for table in tables:
+        for name, spec in table.items() if isinstance(table, dict) else ():
+            if isinstance(spec, str):
+                out.setdefault(str(name), (spec, []))
+            elif isinstance(spec, dict):
+                cmd = spec.get("cmd")
+                cmd = " ".join(map(str, cmd)) if isinstance(cmd, list) else cmd
+                deps = spec.get("depends-on", spec.get("depends_on")) or []
+                deps = [deps] if isinstance(deps, str) else [str(d) for d in deps]
+                out.setdefault(str(name), (cmd if isinstance(cmd, str) else "", deps))
     return out

@@ -19,6 +19,14 @@ PREFIX_WORDS = frozenset(
     {"if", "then", "else", "elif", "do", "while", "until", "!", "time", "{", "}", "exec"}
     | {"nohup", "sudo", "command", "builtin", "xvfb-run", "catchsegv"}
 )
+# prefixes that take options before the command they run, and their options with a value
+PREFIX_VALUE_OPTIONS = {
+    "sudo": frozenset({"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U"}),
+    "xvfb-run": frozenset({"-e", "-f", "-n", "-p", "-s", "-w"}),
+    "nice": frozenset({"-n"}),
+    "ionice": frozenset({"-c", "-n", "-p"}),
+    "stdbuf": frozenset(),
+}
 STRUCTURE = frozenset({"fi", "done", "esac", "for", "case", "function", "in", "[", "[[", "test"})
 _HEREDOC = re.compile(r"<<-?\s*['\"]?(\w+)['\"]?")
 _VAR = re.compile(r"\$\{(\w+)\}|\$(\w+)")
@@ -182,15 +190,25 @@ def normalise(
                     name, _, value = w.partition("=")
                     variables[name] = value
             return None
-        elif head in PREFIX_WORDS:
+        elif head in PREFIX_WORDS or head in PREFIX_VALUE_OPTIONS:
+            words = _skip_options(words[1:], PREFIX_VALUE_OPTIONS.get(head, frozenset()))
+        elif head == "timeout" and len(words) > 2:  # timeout [-k 5] [-s KILL] 10m cmd
+            words = _skip_options(words[1:], frozenset({"-k", "-s", "--kill-after", "--signal"}))
             words = words[1:]
-        elif head == "timeout" and len(words) > 2:
-            words = words[2:]
         else:
             break
     if not words or words[0] in STRUCTURE:
         return None
     return SimpleCommand(unwrap(tuple(words)), line, tuple(env))
+
+
+def _skip_options(words: list[str], with_value: frozenset[str]) -> list[str]:
+    """The words after a prefix's options (`sudo -E -u ci`, `xvfb-run -a -s "..."`)."""
+    while words and words[0].startswith("-") and words[0] != "-":
+        opt = words.pop(0)
+        if opt in with_value and words:
+            words.pop(0)
+    return words
 
 
 def unwrap(words: tuple[str, ...]) -> tuple[str, ...]:

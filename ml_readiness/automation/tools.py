@@ -4,6 +4,7 @@ checkpoints, notebook executors and console scripts declared in pyproject.toml."
 from __future__ import annotations
 
 import posixpath
+import re
 import shlex
 from typing import TYPE_CHECKING
 
@@ -12,7 +13,7 @@ from ml_readiness.automation.paths import join, under
 from ml_readiness.automation.runners import (
     dvc_stages,
     nox_sessions,
-    parse_justfile,
+    pixi_tasks,
     precommit_local_hooks,
     tox_config,
 )
@@ -45,7 +46,13 @@ def dispatch(
     if prog == "nox":
         return nox(r, args, cwd, chain, ctx)
     if prog == "just":
+        from ml_readiness.automation.justfiles import just
+
         return just(r, args, cwd, chain, ctx)
+    if prog in ("invoke", "inv"):
+        from ml_readiness.automation.invoke_tasks import invoke
+
+        return invoke(r, args, cwd, chain, ctx)
     if prog == "dvc" and args[:1] in (["repro"], ["exp"]):
         rest = args[2:] if args[:2] == ["exp", "run"] else args[1:]
         return dvc(r, rest, cwd, chain, ctx) if args[0] == "repro" or args[1:2] == ["run"] else []
@@ -57,7 +64,7 @@ def dispatch(
     if prog == "jupyter" and (args[:1] == ["execute"] or "--execute" in args):
         nbs = [a for a in args if a.endswith(".ipynb")]
         return [s for nb in nbs for s in r.run_file(nb, cwd, chain, ctx)]
-    if prog == "pre-commit" and args[:1] == ["run"]:
+    if prog in ("pre-commit", "pre_commit") and args[:1] == ["run"]:
         return precommit(r, args[1:], cwd, chain, ctx)
     if prog == "docker" and "run" in args[:3]:
         r.note(
@@ -65,6 +72,8 @@ def dispatch(
             f"{chain[-1] if chain else 'docker run'}: commands inside a container are not followed",
         )
         return []
+    if prog == "pixi" and args[:1] == ["run"]:
+        return pixi(r, args[1:], cwd, chain, ctx)
     if prog in ("hatch", "pdm", "poe", "rye", "pixi") and args:
         name = (
             args[1]
@@ -151,6 +160,36 @@ def sagemaker_start(r: Resolver, args: list[str], cwd: str, chain: Chain, ctx: C
         for script, line, what in d.scripts:
             hop = (*here, f"{what} ({d.path}:{line})")
             seeds += [((script, MODULE), hop), ((script, MAIN), hop)]
+    return seeds
+
+
+def pixi(r: Resolver, args: list[str], cwd: str, chain: Chain, ctx: Ctx) -> list[Seed]:
+    """`pixi run [-e env] TASK|COMMAND ...`: a task of pixi.toml (`[tasks]`, features' tasks)
+    or pyproject.toml (`[tool.pixi.tasks]`) with its `depends-on`, else the command itself."""
+    rest = list(args)
+    while rest and rest[0].startswith("-"):
+        opt = rest.pop(0)
+        if opt in ("-e", "--environment", "--manifest-path") and rest:
+            rest.pop(0)
+    if not rest:
+        return []
+    tasks = pixi_tasks(r.facts, cwd)
+    if rest[0] not in tasks:
+        return r.command(rest, cwd, chain, ctx)
+    seeds: list[Seed] = []
+    done: set[str] = set()
+
+    def run(name: str) -> None:
+        if name in done or name not in tasks or len(done) > 50:
+            return
+        done.add(name)
+        command, depends = tasks[name]
+        for dep in depends:
+            run(dep)
+        if command:
+            seeds.extend(r.script(command, cwd, (*chain, f"pixi task {name}"), ctx.deeper()))
+
+    run(rest[0])
     return seeds
 
 
@@ -246,7 +285,8 @@ def nox(r: Resolver, args: list[str], cwd: str, chain: Chain, ctx: Ctx) -> list[
     names = wanted or defaults or list(sessions)
     seeds: list[Seed] = []
     for name in names:
-        base = name.split("(")[0].split("-")[0]
+        base = name.split("(")[0]  # `tests(django='4')`, `tests-3.11`, `unit-tests`
+        base = base if base in sessions else re.sub(r"-(\d+(\.\d+)*|pypy[\d.]*)$", "", base)
         if base not in sessions:
             r.note(ctx.where, f"nox session `{name}` is not defined in {file}")
             continue
@@ -257,40 +297,6 @@ def nox(r: Resolver, args: list[str], cwd: str, chain: Chain, ctx: Ctx) -> list[
             seeds += r.command(
                 words, posixpath.dirname(file), (*here, f"`{shlex.join(words)}`"), ctx.deeper(file)
             )
-    return seeds
-
-
-def just(r: Resolver, args: list[str], cwd: str, chain: Chain, ctx: Ctx) -> list[Seed]:
-    path = next(
-        (
-            join(cwd, n)
-            for n in ("justfile", "Justfile", ".justfile")
-            if r.facts.repo.exists(join(cwd, n))
-        ),
-        None,
-    )
-    if path is None:
-        r.note(ctx.where, f"`just` in {cwd or '.'}: no justfile there")
-        return []
-    recipes, default = parse_justfile(r.facts, path)
-    wanted = [a for a in args if not a.startswith("-") and a in recipes][:1] or (
-        [default] if default else []
-    )
-    seeds: list[Seed] = []
-    done: set[str] = set()
-
-    def run(name: str) -> None:
-        if name in done or name not in recipes:
-            return
-        done.add(name)
-        deps, body = recipes[name]
-        for dep in deps:
-            run(dep)
-        for _line, text in body:
-            seeds.extend(r.script(text, cwd, (*chain, f"{path}#{name}"), ctx.deeper(path)))
-
-    for name in wanted:
-        run(name)
     return seeds
 
 
@@ -356,12 +362,34 @@ def checkpoint(r: Resolver, args: list[str], cwd: str, chain: Chain, ctx: Ctx) -
     return [((f, FILE), chain) for f in found]
 
 
+PRECOMMIT_VALUE_OPTIONS = frozenset(
+    {"--from-ref", "--source", "-s", "--to-ref", "--origin", "-o", "--hook-stage", "--color",
+     "--commit-msg-filename", "--remote-branch", "--local-branch", "--remote-name", "--remote-url"}
+)  # fmt: skip
+
+
 def precommit(r: Resolver, args: list[str], cwd: str, chain: Chain, ctx: Ctx) -> list[Seed]:
-    path = join(cwd, ".pre-commit-config.yaml")
+    """`pre-commit run [hook] [opts]`: the whole config (recorded as executed) or one hook;
+    `repo: local` hooks' entries are followed."""
+    config, only, files = ".pre-commit-config.yaml", [], False
+    it = iter(args)
+    for a in it:
+        if a in ("-c", "--config"):
+            config, files = next(it, config), False
+        elif a == "--files":
+            files = True
+        elif a in PRECOMMIT_VALUE_OPTIONS:
+            next(it, None)
+            files = False
+        elif a.startswith("-"):
+            files = False
+        elif not files:
+            only.append(a)
+    path = join(cwd, config)
     if not r.facts.repo.exists(path):
         return []
-    only = [a for a in args if not a.startswith("-")]
-    seeds: list[Seed] = []
+    # the whole configuration runs only when no single hook is named
+    seeds: list[Seed] = [] if only else [((path, FILE), chain)]
     for hook_id, _line, command in precommit_local_hooks(r.facts, path):
         if only and hook_id not in only:
             continue
