@@ -27,12 +27,11 @@
 
 from __future__ import annotations
 
-import posixpath
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ml_readiness.automation.callgraph import CallGraph, label
+from ml_readiness.automation.frameworks import framework_trigger, metaflow_trigger, schedule_value
 from ml_readiness.automation.paths import to_local
 from ml_readiness.automation.sagemaker import sagemaker_pipelines
 from ml_readiness.automation.spec import RootSpec, Step
@@ -55,6 +54,16 @@ PIPELINE_DECORATORS = {
 }
 
 
+SYSTEM_NAMES = {
+    "kubeflow": "Kubeflow pipeline",
+    "prefect": "Prefect flow",
+    "dagster": "Dagster job",
+    "zenml": "ZenML pipeline",
+    "metaflow": "Metaflow flow",
+    "kedro": "Kedro pipeline",
+}
+
+
 class OrchestratorReader:
     def __init__(self, facts: Facts, prefix: str) -> None:
         self.facts = facts
@@ -62,6 +71,7 @@ class OrchestratorReader:
         self.notes: list[tuple[str, str]] = []
         self.top = to_local("", prefix)
         self.graph = CallGraph(facts)
+        self.runs_kedro: dict[str, str] = {}  # trigger → id of an Airflow DAG running Kedro
 
     def roots(self) -> list[RootSpec]:
         return self.airflow() + self.frameworks() + self.sagemaker() + self.manifests()
@@ -97,19 +107,37 @@ class OrchestratorReader:
                     self.notes.append(
                         (path, f"Airflow DAG `{dag_id}`: schedule not read; taken as manual")
                     )
-                trigger = "manual" if schedule in (None, "?", "$None") else "schedule"
+                scheduled = schedule != "?" and schedule_value(self.facts, path, schedule)
+                if schedule != "?" and not scheduled and schedule not in (None, "$None"):
+                    self.notes.append(
+                        (
+                            path,
+                            f"Airflow DAG `{dag_id}`: schedule `{schedule}` is not set by "
+                            "default (an unset variable); taken as manual",
+                        )
+                    )
+                trigger = "schedule" if scheduled else "manual"
                 name = dag_id if isinstance(dag_id, str) and not dag_id.startswith("$") else "dag"
                 spec = self._root(path, name, "airflow", trigger, call.line if call else None)
                 spec.seeds.append(((path, MODULE), spec.chain))
+                kedro = self.facts.mentions(path, "KedroSession")
                 for c in pf.calls:
                     fn = c.kw("python_callable")
                     if isinstance(fn, str) and fn.startswith("$"):
                         target = self.graph.resolve_name(path, c.scope, fn[1:])
                         if target:
                             spec.seeds.append((target, (*spec.chain, label((path, c.scope)))))
+                            kedro = kedro or self.facts.mentions(target[0], "KedroSession")
+                    operator = self._repo_operator(path, c)
+                    if operator is not None:  # a custom operator: Airflow calls its execute()
+                        spec.seeds.append((operator, (*spec.chain, f"task {c.kw('task_id')}")))
+                        kedro = kedro or self.facts.mentions(operator[0], "KedroSession")
                     bash = c.kw("bash_command")
                     if isinstance(bash, str):
                         spec.steps.append(Step(bash, self.top, f"task {c.kw('task_id')}", (), path))
+                        kedro = kedro or bool(re.search(r"\bkedro\s+run\b", bash))
+                if kedro:
+                    self.runs_kedro.setdefault(trigger, spec.root.id)
                 for f in pf.functions:
                     if any(d.startswith("airflow.decorators.task") for d in f.decorators):
                         spec.seeds.append(((path, f.qualname), spec.chain))
@@ -140,14 +168,14 @@ class OrchestratorReader:
                 key = f"{path}#{owner}"
                 spec = next((s for s in specs if s.root.id == key), None)
                 if spec is None:
-                    trigger, why = "pipeline", ""
                     if system == "metaflow":
                         trigger, why = metaflow_trigger(self.facts, path, f.class_name)
-                        if trigger == "manual":
-                            self.notes.append((path, f"Metaflow flow `{owner}`: {why}"))
-                    elif system in ("prefect", "zenml"):
-                        why = declared_schedules(self.facts).get((path, f.name), "")
-                        trigger = "schedule" if why else trigger
+                    else:
+                        trigger, why = framework_trigger(
+                            self.facts, system, path, f.name, self.runs_kedro
+                        )
+                    if trigger == "manual":
+                        self.notes.append((path, f"{SYSTEM_NAMES[system]} `{owner}`: {why}"))
                     spec = self._root(path, owner, system, trigger, f.line, why)
                     spec.seeds.append(((path, MODULE), spec.chain))
                     specs.append(spec)
@@ -200,6 +228,19 @@ class OrchestratorReader:
                 specs.append(spec)
         return specs
 
+    def _repo_operator(self, path: str, call: Any) -> tuple[str, str] | None:
+        """`(file, Class.execute)` when `call` builds an Airflow operator class defined in the
+        repository (a `BaseOperator` subclass, such as the `KedroOperator` kedro-airflow
+        generates): Airflow runs its `execute` when the task runs."""
+        target = self.graph.resolve_name(path, call.scope, call.name)
+        if target is None or not self.graph.is_class(target):
+            return None
+        pf = self.facts.python(target[0])
+        cls = next((c for c in pf.classes if c.qualname == target[1]), None) if pf else None
+        if cls is None or not any(b.endswith("BaseOperator") for b in cls.bases):
+            return None
+        return self.graph.method(target, "execute")
+
     def _local(self, word: str) -> str:
         """A container path (`/app/src/train.py`) mapped to a repository file when one matches."""
         if not word.startswith("/") or not word.endswith((".py", ".sh", ".ipynb")):
@@ -210,187 +251,6 @@ class OrchestratorReader:
             if self.facts.repo.exists(candidate):
                 return candidate
         return word
-
-
-@dataclass
-class _Flow:
-    """What starts one Metaflow flow, read from its class decorators, and what it publishes."""
-
-    path: str
-    schedule: str | None = None  # `daily`, `cron 0 2 * * *`, ...
-    after: set[str] = field(default_factory=set)  # @trigger_on_finish(flow=...)
-    events: set[str] = field(default_factory=set)  # @trigger(event=...)
-    triggered: bool = False  # a trigger decorator whose arguments were not read
-    publishes: set[str] = field(default_factory=set)
-
-
-def _names(value: Any) -> list[str]:
-    """Flow or event names in a decorator argument: `'a'`, `['a', 'b']`, `{'name': 'a'}`."""
-    if isinstance(value, str) and not value.startswith("$") and value != "<expr>":
-        return [value]
-    if isinstance(value, tuple):
-        pairs = [v for v in value if isinstance(v, tuple) and len(v) == 2]
-        if pairs and len(pairs) == len(value):  # a dict literal
-            return [str(v) for k, v in pairs if k == "name" and isinstance(v, str)]
-        return [n for v in value for n in _names(v)]
-    return []
-
-
-def _metaflow_flows(facts: Facts) -> dict[str, _Flow]:
-    """Every Metaflow flow class of the repository by class name (computed once per audit)."""
-    flows: dict[str, _Flow] = {}
-    for path, pf in facts.python_files(mentions=("metaflow",), tests=False):
-        owners = {
-            f.class_name for f in pf.functions if f.class_name and "metaflow.step" in f.decorators
-        }
-        for cls in pf.classes:
-            if cls.qualname not in owners:
-                continue
-            flow = _Flow(path)
-            for c in pf.calls:
-                if c.scope == cls.qualname and c.line <= cls.line:  # a class decorator
-                    _read_decorator(flow, c)
-                elif c.scope.startswith(cls.qualname + "."):
-                    flow.publishes.update(_published(c))
-            flows.setdefault(cls.qualname.rsplit(".", 1)[-1], flow)
-    return flows
-
-
-def _read_decorator(flow: _Flow, call: Any) -> None:
-    last = call.attr
-    if last == "schedule":
-        on = [k for k, v in call.kwargs if v not in (False, None)]
-        if not call.kwargs or on:
-            cron = call.kw("cron")
-            flow.schedule = f"cron {cron}" if isinstance(cron, str) else (on or ["daily"])[0]
-    elif last == "trigger_on_finish":
-        found = _names(call.kw("flow")) + _names(call.kw("flows")) + _names(list(call.args))
-        flow.after.update(n.rsplit(".", 1)[-1].rsplit("/", 1)[-1] for n in found)
-        flow.triggered = flow.triggered or not found
-    elif last == "trigger" or last.endswith("_trigger"):
-        found = _names(call.kw("event")) + _names(call.kw("events")) + _names(list(call.args))
-        flow.events.update(found)
-        flow.triggered = flow.triggered or not found
-
-
-def _published(call: Any) -> list[str]:
-    """Event names a call publishes: `prj.publish_event("x")`, `publish_event(prj, "x")`,
-    `ArgoEvent(name="x")`."""
-    if "publish_event" in call.attr:
-        return [n for a in (*call.args, call.kw("name"), call.kw("event")) for n in _names(a)]
-    if call.attr == "ArgoEvent":
-        return _names(call.kw("name")) or _names(list(call.args[:1]))
-    return []
-
-
-def metaflow_trigger(facts: Facts, path: str, class_name: str | None) -> tuple[str, str]:
-    """The trigger of a Metaflow flow root and what starts it (see the module docstring)."""
-    flows = facts.memo("automation.metaflow_flows", _metaflow_flows)
-    name = (class_name or "").rsplit(".", 1)[-1]
-    if flows.get(name) is None or flows[name].path != path:
-        return "pipeline", ""
-    trigger, why = _resolve(flows, name, frozenset())
-    runner = _runner_mention(facts, path) if trigger == "manual" else None
-    if runner:  # `python flow.py run` in CI or a DAG: the call graph does not see it run steps
-        return "pipeline", f"run by a command in {runner}"
-    return trigger, why
-
-
-def _runner_mention(facts: Facts, path: str) -> str | None:
-    """The CI, task-runner or Airflow file whose command runs this flow file (`python
-    flows/train.py run`), or None."""
-    base = posixpath.basename(path)
-    rx = re.compile(rf"(^|[\s/'\"]){re.escape(base)}\s+(--?\S+\s+)*(run|resume)\b")
-    ci = facts.repo.under(".github/workflows") + facts.repo.named(".gitlab-ci.yml", "Jenkinsfile")
-    ci_text = "\n".join(facts.text(p) or "" for p in ci)
-    files = ci + [p for p, _ in facts.python_files(mentions=("bash_command",), tests=False)]
-    files += [p for p in facts.repo.named("Makefile") if re.search(r"\bmake\s", ci_text)]
-    files += [p for p in facts.repo.with_suffix(".sh") if posixpath.basename(p) in ci_text]
-    for hit, _, text in facts.grep(rx, sorted(set(files) - {path})):
-        folder = posixpath.dirname(path)
-        if path in text or not folder or posixpath.basename(folder) in text or "cd " in text:
-            return hit
-    return None
-
-
-def _resolve(flows: dict[str, _Flow], name: str, seen: frozenset[str]) -> tuple[str, str]:
-    flow = flows[name]
-    if flow.schedule:
-        return "schedule", f"@schedule {flow.schedule}"
-    if not (flow.after or flow.events or flow.triggered):
-        return "manual", "no @schedule or @trigger: run by hand"
-    upstream = [(f"after {n}", n) for n in sorted(flow.after)] + [
-        (f"event `{e}` from {n}", n)
-        for e in sorted(flow.events)
-        for n in sorted(flows)
-        if e in flows[n].publishes
-    ]
-    outside = flow.triggered or any(n not in flows for n in flow.after)
-    outside = outside or any(all(e not in f.publishes for f in flows.values()) for e in flow.events)
-    manual = []
-    for how, up in upstream:
-        if up not in flows or up in seen:
-            continue
-        trigger, why = _resolve(flows, up, seen | {name})
-        if trigger == "schedule":
-            return "schedule", f"{how}, {why}"
-        (manual if trigger == "manual" else []).append(how)
-        outside = outside or trigger == "pipeline"
-    if outside or not manual:
-        return "pipeline", "started by an event or a flow outside the repository"
-    return "manual", f"{manual[0]}, which is run by hand"
-
-
-SCHEDULE_KWARGS = ("cron", "interval", "rrule", "schedule", "schedules")
-SCHEDULING_METHODS = ("serve", "deploy", "with_options", "run")
-FLOW_DECORATORS = ("prefect.flow", "zenml.pipeline")
-
-
-def declared_schedules(facts: Facts) -> dict[tuple[str, str], str]:
-    """(file, flow function) → how a schedule is declared for that Prefect flow or ZenML
-    pipeline: `flow.serve(cron=...)`, `flow.deploy(cron=...)`, `pipeline.with_options(
-    schedule=Schedule(...))`, `Deployment.build_from_flow(flow=f, schedule=...)`, or a Prefect
-    deployment YAML (`prefect.yaml` `deployments:`, a `*-deployment.yaml`) whose `entrypoint:
-    path.py:flow` has a non-null schedule. Computed once per audit."""
-    return facts.memo("automation.declared_schedules", _declared_schedules)
-
-
-def _declared_schedules(facts: Facts) -> dict[tuple[str, str], str]:
-    flows: dict[str, list[str]] = {}  # flow function name → defining files
-    for path, pf in facts.python_files(mentions=("prefect", "zenml"), tests=False):
-        for f in pf.functions:
-            if any(d.endswith(FLOW_DECORATORS) for d in f.decorators):
-                flows.setdefault(f.name, []).append(path)
-    out: dict[tuple[str, str], str] = {}
-    mentions = ("serve", "deploy", "Deployment", "with_options", "schedule")
-    for path, pf in facts.python_files(mentions=mentions, tests=False):
-        for c in pf.calls:
-            target = None
-            if c.attr in SCHEDULING_METHODS and "." in c.name:
-                target = c.name.rsplit(".", 1)[0]
-            elif c.attr in ("build_from_flow", "Deployment") and isinstance(c.kw("flow"), str):
-                target = str(c.kw("flow")).lstrip("$")
-            scheduled = [k for k in SCHEDULE_KWARGS if c.kw(k) is not None]
-            if target not in flows or not scheduled:
-                continue
-            for fpath in flows[target]:
-                out.setdefault(
-                    (fpath, target), f"`{c.name}({scheduled[0]}=...)` at {path}:{c.line}"
-                )
-    for path in facts.repo.with_suffix(".yaml", ".yml"):
-        if is_example_config(path) or not facts.mentions(path, "entrypoint"):
-            continue
-        for doc in facts.yaml(path) or []:
-            entries = doc.get("deployments") if isinstance(doc, dict) else None
-            for entry in entries if isinstance(entries, list) else [doc]:
-                if not isinstance(entry, dict) or not isinstance(entry.get("entrypoint"), str):
-                    continue
-                file, _, name = entry["entrypoint"].rpartition(":")
-                if (entry.get("schedule") or entry.get("schedules")) and file in flows.get(
-                    name, ()
-                ):
-                    out.setdefault((file, name), f"deployment schedule in {path}")
-    return out
 
 
 def _containers(doc: dict) -> list[list[str]]:

@@ -151,11 +151,11 @@ def test_pipeline_frameworks_and_cron_manifests(tmp_path):
             "jobs/retrain.py": SCRIPT,
         },
     )
-    assert roots(amap) == {
-        "flows/train_flow.py#training": "pipeline",
+    assert roots(amap) == {  # nothing schedules or starts the flow: a person runs it
+        "flows/train_flow.py#training": "manual",
         "k8s/cron.yaml#retrain": "schedule",
     }
-    assert runs(amap, "flows/train_flow.py", "load") == {"flows/train_flow.py#training (pipeline)"}
+    assert runs(amap, "flows/train_flow.py", "load") == {"flows/train_flow.py#training (manual)"}
     assert runs(amap, "jobs/retrain.py", "main") == {"k8s/cron.yaml#retrain (schedule)"}
 
 
@@ -233,8 +233,10 @@ def test_kfp_compile_only_main_does_not_run_component_bodies(tmp_path):
             ),
         },
     )
-    assert roots(amap)["pipeline.py#training"] == "pipeline"
-    pipeline = {"pipeline.py#training (pipeline)"}
+    # nothing schedules the pipeline or starts a run of it: its components run when a person
+    # starts it (a recurring run set up in a console is outside the repository)
+    assert roots(amap)["pipeline.py#training"] == "manual"
+    pipeline = {"pipeline.py#training (manual)"}
     assert runs(amap, "pipeline.py", "validate") == pipeline
     assert runs(amap, "pipeline.py", "check") == pipeline  # called from the component body
     assert runs(amap, "pipeline.py", "legacy_train") == pipeline
@@ -262,10 +264,10 @@ def test_kfp_component_python_func_in_a_test_runs_the_body(tmp_path):
         },
     )
     assert runs(amap, "pipeline.py", "validate") == {
-        "pipeline.py#training (pipeline)",
+        "pipeline.py#training (manual)",
         ".github/workflows/test.yml#test (change)",
     }
-    assert runs(amap, "pipeline.py", "legacy_train") == {"pipeline.py#training (pipeline)"}
+    assert runs(amap, "pipeline.py", "legacy_train") == {"pipeline.py#training (manual)"}
 
 
 def test_kfp_run_submitted_by_ci_runs_component_bodies_on_change(tmp_path):
@@ -284,7 +286,7 @@ def test_kfp_run_submitted_by_ci_runs_component_bodies_on_change(tmp_path):
             ),
         },
     )
-    both = {"pipeline.py#training (pipeline)", ".github/workflows/ml.yml#train (change)"}
+    both = {"pipeline.py#training (manual)", ".github/workflows/ml.yml#train (change)"}
     assert runs(amap, "pipeline.py", "validate") == both
     assert runs(amap, "pipeline.py", "check") == both
     ci = next(e for e in amap.executions("pipeline.py", "validate") if e.trigger == "change")

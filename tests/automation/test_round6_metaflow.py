@@ -117,7 +117,7 @@ def create_deployments():
 
 def test_prefect_flow_with_a_declared_schedule_is_a_schedule_root(tmp_path):
     """`Deployment.build_from_flow(schedule=...)`, `flow.serve(cron=...)` and a deployment YAML
-    entry with a schedule; a deployment without one keeps the flow a pipeline."""
+    entry with a schedule; a flow without one is run by hand (manual)."""
     files = {
         "flows/pipeline.py": PREFECT,
         "flows/serve.py": (
@@ -133,7 +133,7 @@ def test_prefect_flow_with_a_declared_schedule_is_a_schedule_root(tmp_path):
     }
     assert roots(amap_of(tmp_path, files)) == {
         "flows/pipeline.py#training": "schedule",
-        "flows/pipeline.py#adhoc": "pipeline",
+        "flows/pipeline.py#adhoc": "manual",
         "flows/serve.py#score": "schedule",
         "flows/monitor.py#drift": "schedule",
     }
@@ -146,11 +146,11 @@ def test_trap_a_null_schedule_in_a_deployment_file_is_not_a_schedule(tmp_path):
             "name: cloud\nschedule: null\nentrypoint: src/flows.py:pipeline\n"
         ),
     }
-    assert roots(amap_of(tmp_path, files)) == {"src/flows.py#pipeline": "pipeline"}
+    assert roots(amap_of(tmp_path, files)) == {"src/flows.py#pipeline": "manual"}
 
 
 def test_zenml_pipeline_scheduled_with_options_is_a_schedule_root(tmp_path):
-    """Trap: `with_options` without a schedule (or `schedule=None`) leaves a pipeline."""
+    """Trap: `with_options` without a schedule (or `schedule=None`) is run by hand."""
     files = {
         "pipelines/training.py": (
             "from zenml import pipeline, step\n\n"
@@ -168,7 +168,7 @@ def test_zenml_pipeline_scheduled_with_options_is_a_schedule_root(tmp_path):
     }
     assert roots(amap_of(tmp_path, files)) == {
         "pipelines/training.py#training_pipeline": "schedule",
-        "pipelines/training.py#batch_inference": "pipeline",
+        "pipelines/training.py#batch_inference": "manual",
     }
 
 
