@@ -18,7 +18,7 @@ from ml_readiness.facts.structured import StructureError, YamlMap, load_yaml
 
 DEFAULT_RUBRIC = "ml-test-score"
 ITEM_FIELDS = ("id", "section", "title", "long_title", "asks", "manual", "automated", "improve")
-OPTIONAL_ITEM_FIELDS = ("require", "links")
+OPTIONAL_ITEM_FIELDS = ("require", "links", "tests_automate")
 TOP_FIELDS = {
     "id",
     "version",
@@ -49,6 +49,9 @@ class RubricItem:
     improve: str
     require: str | None = None
     links: tuple[str, ...] = ()
+    # False when a CI-run test exercising the evidence (on test data) does not perform the
+    # practice itself: tuning, retraining, importance analysis, production monitoring
+    tests_automate: bool = True
 
 
 @dataclass(frozen=True)
@@ -339,4 +342,11 @@ def _item(
         )
         return None
     links = tuple(str(x) for x in node.get("links") or (base.links if base else ()))
-    return RubricItem(**values, require=require, links=links)
+    tests_automate = node.get("tests_automate", base.tests_automate if base else True)
+    if not isinstance(tests_automate, bool):
+        problems.append(
+            f"{path}:{node.line_of('tests_automate')}: `tests_automate` of {item_id} must be "
+            "true or false"
+        )
+        return None
+    return RubricItem(**values, require=require, links=links, tests_automate=tests_automate)

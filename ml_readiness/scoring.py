@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ml_readiness.automation import AutomationMap
+from ml_readiness.automation import AutomationMap, Execution, test_hop
 from ml_readiness.config import Attestation, Config, NotApplicable, Override
 from ml_readiness.evidence import LEVEL_ORDER, LEVEL_SCORES, Evidence, Finding, Hint
 from ml_readiness.repo import Repo
@@ -36,9 +36,14 @@ def cap_level(level: str, cap: str) -> str:
     return cap if rank(cap) < rank(level) else level
 
 
-def grade_evidence(ev: Evidence, automation: AutomationMap) -> tuple[EvidenceEntry, str]:
+def grade_evidence(
+    ev: Evidence, automation: AutomationMap, tests_automate: bool = True
+) -> tuple[EvidenceEntry, str]:
     """The level one piece of evidence earns (with the automation chain when automated), and
-    for evidence that stays manual, why it is not automated."""
+    for evidence that stays manual, why it is not automated.
+
+    With `tests_automate=False` (rubric items whose practice a unit test cannot perform, such
+    as tuning the model), an execution whose chain goes through a test does not count."""
     level, via = "manual", None
     why = _record_reason(ev)
     if ev.credit == "automated":
@@ -59,8 +64,24 @@ def grade_evidence(ev: Evidence, automation: AutomationMap) -> tuple[EvidenceEnt
                 why = f"{root.id} is triggered manually only"
         elif ev.kind in ("code", "test", "config"):
             run = automation.execution_of(ev.path, ev.symbol)
+            test_only, test_root = "", ""
+            if run is not None and run.automated and not tests_automate and _through_test(run):
+                practice = [
+                    r
+                    for r in automation.executions(ev.path, ev.symbol)
+                    if r.automated and not _through_test(r)
+                ]
+                if practice:
+                    run = practice[0]
+                else:
+                    test_only, test_root, run = _through_test(run), run.root, None
             if run is not None and run.automated:
                 level, via = "automated", run.to_json()
+            elif test_only:
+                why = (
+                    f"only a test runs it ({test_only}, via {test_root}); a test exercising "
+                    "the code on test data does not perform the practice"
+                )
             elif ev.kind != "config":
                 why = automation.why_not(ev.path, ev.symbol)
     elif ev.kind in ("code", "test"):
@@ -78,6 +99,11 @@ def grade_evidence(ev: Evidence, automation: AutomationMap) -> tuple[EvidenceEnt
         via=via,
     )
     return entry, why
+
+
+def _through_test(run: Execution) -> str:
+    """The test an execution's chain goes through, or ''."""
+    return test_hop(run.chain)
 
 
 def _record_reason(ev: Evidence) -> str:
@@ -159,7 +185,7 @@ def score_item(
     whys: dict[tuple, str] = {}
     for e in produced:
         if isinstance(e, Evidence):
-            entry, why = grade_evidence(e, automation)
+            entry, why = grade_evidence(e, automation, item.tests_automate)
             key = (entry.path, entry.line, entry.kind, entry.detail, entry.check)
             if key not in graded or (
                 entry.level == "automated" and graded[key].level != entry.level

@@ -54,3 +54,43 @@ def test_duplicate_id_and_unknown_keys_reported_with_lines(tmp_path):
         f"{root / 'r.yaml'}:14: duplicate item id 'data-8'",
         f"{root / 'r.yaml'}:16: `require` names unknown item 'infra-9'",
     ]
+
+
+def test_tests_automate_is_inherited_overridable_and_checked(tmp_path):
+    root = make_repo(
+        tmp_path,
+        {
+            "ok.yaml": """
+        id: mine
+        version: "1"
+        extends: ml-test-score
+        items:
+          - id: model-3
+            tests_automate: true
+          - id: data-8
+            section: data
+            title: t
+            long_title: t
+            asks: a
+            manual: m
+            automated: a
+            improve: i
+            tests_automate: false
+    """,
+            "bad.yaml": """
+        id: mine
+        version: "1"
+        extends: ml-test-score
+        items:
+          - id: model-3
+            tests_automate: sometimes
+    """,
+        },
+    )
+    items = {i.id: i for i in load_rubric(str(root / "ok.yaml")).items}
+    assert items["model-3"].tests_automate is True  # overridden
+    assert items["data-2"].tests_automate is False  # inherited from ml-test-score
+    assert items["data-8"].tests_automate is False and items["data-1"].tests_automate is True
+    assert validate_rubric_file(str(root / "bad.yaml")) == [
+        f"{root / 'bad.yaml'}:6: `tests_automate` of model-3 must be true or false"
+    ]

@@ -154,6 +154,17 @@ class AutomationMap:
         }
 
 
+def test_hop(chain: tuple[str, ...] | list[str]) -> str:
+    """The test a chain of hops goes through (`tests/test_tune.py::test_search`), or ''."""
+    from ml_readiness.facts import is_test_path
+
+    for hop in chain:
+        path, sep, _name = str(hop).partition("::")
+        if sep and is_test_path(path):
+            return str(hop)
+    return ""
+
+
 def _rank(e: Execution) -> tuple:
     return (TRIGGER_RANK.get(e.trigger, 9), e.root, e.chain)
 

@@ -7,6 +7,7 @@ import posixpath
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from ml_readiness.automation import test_hop
 from ml_readiness.automation.callgraph import FILE, CallGraph, Node
 from ml_readiness.automation.github import GitHubReader
 from ml_readiness.automation.gitlab import GitLabReader
@@ -118,22 +119,28 @@ def _build(facts: Facts, amap: AutomationMap, prefix: str) -> None:
 def record(amap: AutomationMap, graph: CallGraph, root: Root, groups: list[list[Seed]]) -> None:
     """Record every node reached from the seed groups as executed by `root`."""
     executed = amap.executed
-    seen: set[Node] = set()
+    seen: dict[Node, bool] = {}  # node -> reached only through a test so far
     for seeds in groups:
         prefix: dict[Node, tuple[str, ...]] = {}
         for node, chain in seeds:
             prefix.setdefault(node, chain)
         for node, seed, tail in graph.reach_tails(tuple(prefix)):
-            if node in seen:
+            earlier = seen.get(node)
+            if earlier is False:
                 continue
-            seen.add(node)
             chain = prefix[seed] + tail
+            via_test = bool(test_hop(chain))
+            if earlier and via_test:
+                continue
+            # a node reached through a test and then by the root's own code (a training
+            # script) keeps both ways in: some rubric items do not count a test's run
+            seen[node] = via_test
             if len(chain) > MAX_CHAIN:  # keep the way in and the last hops
                 chain = (*chain[: MAX_CHAIN - 5], "…", *chain[-4:])
             path, scope = node
             symbol = "" if scope in (MODULE, FILE) else scope
             run = Execution(root.id, root.trigger, chain, root.condition)
-            # one root records a node once, so there is no duplicate execution to check
+            # a root records a node at most twice (through a test, then not), never the same way
             executed.setdefault(path, {}).setdefault(symbol, []).append(run)
 
 
