@@ -41,6 +41,10 @@ def dispatch(
         return sagemaker_start(r, args[2:], cwd, chain, ctx)
     if prog == "sagemaker" and args[:2] in (["pipeline", "start"], ["pipelines", "start"]):
         return sagemaker_start(r, args[2:], cwd, chain, ctx)
+    if prog in ("anyscale", "ray"):
+        from ml_readiness.automation.cloud_jobs import anyscale, ray_job
+
+        return (anyscale if prog == "anyscale" else ray_job)(r, args, cwd, chain, ctx)
     if prog == "tox":
         return tox(r, args, cwd, chain, ctx)
     if prog == "nox":
