@@ -6,6 +6,7 @@ import ast
 import re
 from collections.abc import Iterator
 
+from ml_readiness.checks.data._shared import tfx_component_unused
 from ml_readiness.checks.infra._gates import (
     PROMOTE_CALL,
     constants,
@@ -27,6 +28,7 @@ from ml_readiness.checks.infra._shared import (
     scope_at,
     training_entry_points,
 )
+from ml_readiness.checks.infra.infra4_recorded_verdict import recorded_verdict_gate
 
 from ml_readiness.automation.callgraph import CallGraph
 from ml_readiness.checklib import call_evidence, find_calls, live_tests, test_evidence
@@ -135,7 +137,10 @@ def metric_gate_in_code(facts: Facts) -> Iterator[Evidence | Hint]:
             f"metrics are computed in {', '.join(evaluated[:3])} but nothing fails or blocks "
             "promotion on them",
         )
-    elif not found and not any(isinstance(e, Evidence) for e in platform_validation_gate(facts)):
+    elif not found and not any(
+        isinstance(e, Evidence)
+        for e in (*platform_validation_gate(facts), *recorded_verdict_gate(facts))
+    ):
         yield Hint(
             "infra-4",
             "no model validation gate found: looked for evaluation or promotion code that "
@@ -313,7 +318,7 @@ def _component_gate(facts: Facts, path: str, pf: PythonFacts, name: str) -> tupl
 
 
 @check("infra-4")
-def platform_validation_gate(facts: Facts) -> Iterator[Evidence]:
+def platform_validation_gate(facts: Facts) -> Iterator[Evidence | Hint]:
     """TFX Evaluator with thresholds (blessing) and MLflow validation thresholds.
 
     TFX `Evaluator(eval_config=...)` in a file that sets `GenericValueThreshold` or
@@ -322,7 +327,9 @@ def platform_validation_gate(facts: Facts) -> Iterator[Evidence]:
     `MetricThreshold(threshold=...)`; SageMaker Pipelines `ConditionStep` whose condition
     compares an evaluation metric (`JsonGet` of the evaluation report) with a threshold and
     whose `if_steps` register or create the model (tied to the function defining the pipeline:
-    automated when automation executes that definition).
+    automated when automation executes that definition). A TFX Evaluator that is built but
+    never handed to the pipeline (the TFX templates leave `# components.append(evaluator)`
+    commented out until a tutorial step enables it) blesses nothing: a hint, not credit.
     """
     for path, pf in facts.python_files(mentions=("ConditionStep",), tests=False):
         for gate in condition_gates(facts, path, pf):
@@ -332,7 +339,16 @@ def platform_validation_gate(facts: Facts) -> Iterator[Evidence]:
             )
             yield Evidence("infra-4", detail, path, gate.line, "code", symbol=gate.symbol)
     for path, pf in facts.python_files(mentions=("Evaluator",), notebooks=True):
-        evaluators = [c for c in pf.calls if c.attr == "Evaluator" and c.has_kw("eval_config")]
+        built = [c for c in pf.calls if c.attr == "Evaluator" and c.has_kw("eval_config")]
+        evaluators = [c for c in built if tfx_component_unused(facts, path, c) is None]
+        for call in built if not evaluators else ():
+            name = tfx_component_unused(facts, path, call)
+            yield Hint(
+                "infra-4",
+                f"{path}:{call.line}: TFX Evaluator `{name}` is built but never added to the "
+                "pipeline's components (no `components.append`/`components=[...]` in code uses "
+                "it), so nothing is blessed or gated; not credited",
+            )
         thresholds = pf.calls_to(*THRESHOLD_CALLS) or [
             c for c in pf.calls if c.attr in ("GenericValueThreshold", "GenericChangeThreshold")
         ]

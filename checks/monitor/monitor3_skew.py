@@ -17,6 +17,7 @@ from ml_readiness.facts import Facts, is_example_config
 from ml_readiness.facts.python import Call, PythonFacts
 from ml_readiness.registry import check
 
+from ._ray_preprocessor import ray_saved_preprocessor
 from ._shared import automated_run, entry_symbol
 from ._sources import data_source
 
@@ -67,8 +68,10 @@ def training_serving_skew(facts: Facts) -> Iterator[Evidence | Hint]:
     Follows the static call graph from every training entry point and every serving entry
     point (see docs/checks-monitor.md) and reports the feature functions reached from both;
     shared helpers that do no feature transformation (logging, config, I/O) do not count. Also
-    credits preprocessing fit inside a saved scikit-learn Pipeline that serving loads, TF
-    Transform graphs used by serving, a Feast store read offline in training and online in
+    credits preprocessing fit inside a saved scikit-learn Pipeline that serving loads, a Ray AIR
+    preprocessor saved in the checkpoint (`TorchTrainer(preprocessor=...)`) that serving
+    restores (`TorchPredictor.from_checkpoint`, `get_preprocessor()`), TF Transform graphs used
+    by serving, a Feast store read offline in training and online in
     serving, and skew comparison jobs (TFDV serving statistics, Evidently reference=training vs
     current=serving, SageMaker Model Monitor schedules). Shared code is a design guarantee:
     automated only when a CI test runs both paths or automation runs both entry points;
@@ -80,6 +83,7 @@ def training_serving_skew(facts: Facts) -> Iterator[Evidence | Hint]:
     produced += _artifact_pipeline(facts, training, serving)
     produced += _feature_store_and_tft(facts, serving, training)
     produced += _skew_jobs(facts)
+    produced += ray_saved_preprocessor(facts, training, serving)
     yield from produced
     if not any(isinstance(p, Evidence) for p in produced):
         if not serving:
