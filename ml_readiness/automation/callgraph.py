@@ -192,6 +192,18 @@ class CallGraph:
                     return hit
         return None
 
+    def flow_steps(self, cls: Node) -> list[Node]:
+        """The `@step` methods of a Metaflow flow class: creating the flow (`TrainFlow()` in a
+        script's main block, run as `python flow.py run`) runs its steps."""
+        pf = self.pf(cls[0])
+        if pf is None:
+            return []
+        return [
+            (cls[0], f.qualname)
+            for f in pf.functions
+            if f.class_name == cls[1] and "metaflow.step" in f.decorators
+        ]
+
     def is_component(self, node: Node) -> bool:
         """A Kubeflow component function (its body runs as a pipeline task, not when called)."""
         names = self._components.get(node[0])
@@ -318,6 +330,7 @@ class CallGraph:
                 out.extend(
                     m for m in (self.method(target, i) for i in INIT_METHODS[:3]) if m is not None
                 )
+                out.extend(self.flow_steps(target))
             else:
                 out.append(target)
             for value in list(call.args) + [v for _, v in call.kwargs]:

@@ -187,3 +187,22 @@ def test_metaflow_flow_run_by_ci_or_a_dag_command_stays_a_pipeline(tmp_path):
         "README.md": "Run `python flows/train.py run`.\n",
     }
     assert roots(amap_of(tmp_path / "hand", by_hand)) == {"flows/train.py#TrainFlow": "manual"}
+
+
+def test_creating_a_flow_in_a_main_block_run_by_ci_runs_its_steps_on_change(tmp_path):
+    """`TrainFlow()` in the main block of a flow file CI runs executes every `@step` (and what
+    they call) under the CI job's trigger; trap: a flow file without a main block."""
+    flow = _flow("TrainFlow", body="        from model import fit\n        fit()\n")
+    ci = "on: push\njobs:\n  smoke:\n    steps:\n      - run: python flows/train.py run\n"
+    main = "\n\nif __name__ == '__main__':\n    TrainFlow()\n"
+    files = {"flows/model.py": "def fit():\n    return 1\n", ".github/workflows/ci.yml": ci}
+    amap = amap_of(tmp_path / "main", {**files, "flows/train.py": flow + main})
+    assert runs(amap, "flows/model.py", "fit") == {
+        "flows/train.py#TrainFlow (pipeline)",
+        ".github/workflows/ci.yml#smoke (change)",
+    }
+    assert ".github/workflows/ci.yml#smoke (change)" in runs(
+        amap, "flows/train.py", "TrainFlow.start"
+    )
+    bare = amap_of(tmp_path / "bare", {**files, "flows/train.py": flow})
+    assert runs(bare, "flows/model.py", "fit") == {"flows/train.py#TrainFlow (pipeline)"}
