@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ml_readiness.checks.infra._shared import library_hint, training_entry_points
+
 from ml_readiness.checklib import attestation_hint, call_evidence, doc_evidence, doc_sections
+from ml_readiness.entrypoints import serving_entry_points
 from ml_readiness.evidence import Evidence, Hint
 from ml_readiness.facts import Facts
 from ml_readiness.registry import check
@@ -65,7 +68,32 @@ def _feature_store(facts: Facts) -> Iterator[Evidence]:
             )
 
 
-def _benchmarks(facts: Facts) -> Iterator[Evidence]:
+PACKAGED = re.compile(r"^\[(project|tool\.poetry)\]\s*$", re.M)
+
+
+def _is_library(facts: Facts) -> bool:
+    """The repository is a library: it packages its code (`pyproject.toml` with `[project]`
+    or `[tool.poetry]`, `setup.py`, `setup.cfg`) and has no training and no serving entry
+    point. Its benchmarks time the package's own functions, not the features of an ML system
+    (the rule infra-1 and infra-4 apply to a library's own tests)."""
+    if training_entry_points(facts) or serving_entry_points(facts):
+        return False
+    if facts.repo.glob("setup.py", "setup.cfg"):
+        return True
+    text = facts.text("pyproject.toml") if facts.repo.glob("pyproject.toml") else None
+    return bool(text and PACKAGED.search(text))
+
+
+def _benchmarks(facts: Facts) -> Iterator[Evidence | Hint]:
+    found = list(_benchmark_sites(facts))
+    if found and _is_library(facts):
+        sites = [f"{e.path}:{e.line}" for e in found]
+        yield library_hint(ITEM, "benchmarks time the package's own functions", sites)
+        return
+    yield from found
+
+
+def _benchmark_sites(facts: Facts) -> Iterator[Evidence]:
     for path, pf in facts.python_files(mentions=("benchmark", "timeit", "perf_counter")):
         in_bench = "bench" in path.lower()
         for fn in pf.functions:
@@ -100,12 +128,14 @@ def feature_cost(facts: Facts) -> Iterator[Evidence | Hint]:
     substance: at least ~15 words and a cost word such as ms, memory or upstream), Feast
     feature views declaring `ttl` or cost/latency tags, and timing benchmarks of feature code
     (pytest-benchmark tests or timeit/perf_counter scripts under a benchmarks folder; these are
-    automated when CI runs them). Nothing found: a Hint with a ready-to-paste attestation.
+    automated when CI runs them). In a packaged repository with no training and no serving
+    entry point (an ML library) benchmarks earn nothing: they time the package's own
+    functions. Nothing found: a Hint with a ready-to-paste attestation.
     """
     found = False
     for source in (_documented, _feature_store, _benchmarks):
         for ev in source(facts):
-            found = True
+            found = found or isinstance(ev, Evidence)
             yield ev
     if not found:
         yield attestation_hint(
