@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from ml_readiness.checks.model._shared import command_line
+
 from ml_readiness.evidence import Evidence
 from ml_readiness.facts import Facts, is_example_config
 
@@ -20,6 +22,12 @@ COMMENT_COMMANDS = re.compile(r"\bcml[ -](comment\s+create|send-comment)\b|\bgh\
 # what the comment posts must be the model's results (not coverage or lint reports)
 RESULT_WORDS = re.compile(r"metric|evaluat|train|accuracy|\bloss|\bscores?\b|model", re.I)
 PR_TRIGGERS = ("pull_request", "pull_request_target")
+# events of a root (any CI system) that run it for a pull/merge request
+PR_EVENTS = frozenset({*PR_TRIGGERS, "merge_request_event", "external_pull_request_event"})
+# a comment command that can only post to a pull/merge request
+PR_TARGET = re.compile(r"--target[= ]+['\"]?pr\b|\bgh\s+pr\s+comment\b")
+REQUEST_RULE = re.compile(r"merge_request|pull_request|CI_MERGE_REQUEST_|EXTERNAL_PULL", re.I)
+DIFFS = re.compile(r"\bdvc\s+(params|metrics|plots|exp)\s+diff\b")
 HYPER_KEY = re.compile(
     r"^(lr|learning_rate|dropout\w*|batch_size|num_epochs|epochs|max_epochs|hidden_\w+|"
     r"weight_decay|momentum|max_depth|n_estimators|num_layers|embedding_dim|lr_\w+)$"
@@ -71,7 +79,39 @@ def pr_result_comments(facts: Facts, item: str) -> list[Evidence]:
                     Evidence(item, detail, path, getattr(step, "line", 1), "config", "manual")
                 )
                 return out
-    return out
+    return _ci_result_comments(facts, item)
+
+
+def _ci_result_comments(facts: Facts, item: str) -> list[Evidence]:
+    """The same route in the other CI systems the AutomationMap reads (GitLab merge-request
+    pipelines, Azure, CircleCI, Bitbucket ...): a job triggered by changes that runs for
+    merge/pull requests (its events say so, or the command can only post to one:
+    `cml comment create --target=pr`, `gh pr comment`) and comments the model's results
+    (`dvc params diff` / `dvc metrics diff` reports count) on the request."""
+    for root, text in facts.automation.commands_matching(COMMENT_COMMANDS):
+        if root.system == "github" or root.trigger != "change" or is_example_config(root.path):
+            continue
+        # the job's own rules must select merge/pull request pipelines: GitLab lists
+        # merge_request_event for any rule it cannot decide (`$CI_COMMIT_BRANCH == "main"`)
+        asks = bool(PR_EVENTS.intersection(root.events)) and bool(
+            REQUEST_RULE.search(root.condition or "")
+        )
+        for_requests = asks or bool(PR_TARGET.search(text))
+        if not for_requests:
+            continue
+        script = "\n".join(root.commands)
+        what = COMMENT_COMMANDS.search(text).group(0)
+        if not (what.startswith("cml") or RESULT_WORDS.search(text)):
+            continue
+        diffs = sorted({f"dvc {m.group(1)} diff" for m in DIFFS.finditer(script)})
+        posts = f"a report with {', '.join(f'`{d}`' for d in diffs)}" if diffs else text[:80]
+        detail = (
+            f"CI job {root.id} comments model results on each merge/pull request for review: "
+            f"`{what}` posts {posts}"
+        )
+        line = command_line(facts, root, COMMENT_COMMANDS)
+        return [Evidence(item, detail, root.path, line, "config", "manual")]
+    return []
 
 
 def runner_hyperparameters(facts: Facts) -> list[tuple[str, int, str]]:

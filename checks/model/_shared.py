@@ -12,11 +12,15 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ml_readiness.checklib import doc_sections, kind_of, symbol_of
 from ml_readiness.evidence import Credit, Evidence, Kind
 from ml_readiness.facts import Facts, is_example_config
 from ml_readiness.facts.python import MAIN, MODULE, Call, PythonFacts
+
+if TYPE_CHECKING:
+    from ml_readiness.automation import Root
 
 _METRIC_ATTR = re.compile(
     r"^(score|evaluate|cross_val_score|cross_validate|compute_metrics|classification_report)$"
@@ -277,3 +281,21 @@ def workflows(facts: Facts) -> list[str]:
 AUTOMATIC_EVENTS = frozenset(
     {"push", "pull_request", "pull_request_target", "merge_group", "schedule"}
 )
+
+
+def command_line(facts: Facts, root: Root, rx: re.Pattern[str]) -> int | None:
+    """The line of `root.path` where the root's job runs a command matching `rx`: the first
+    uncommented match at or after the job's own line (read from the file when the map has
+    none, as for GitLab jobs); the job's line when the command comes from elsewhere."""
+    lines = facts.lines(root.path)
+    start = root.line
+    if start is None and "#" in root.id:
+        name = re.escape(root.id.rsplit("#", 1)[1])
+        start = next(
+            (n for n, text in enumerate(lines, 1) if re.match(rf"\s*['\"]?{name}['\"]?\s*:", text)),
+            None,
+        )
+    for number, text in enumerate(lines[(start or 1) - 1 :], start or 1):
+        if rx.search(text) and not text.lstrip().startswith("#"):
+            return number
+    return root.line

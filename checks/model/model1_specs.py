@@ -24,6 +24,12 @@ from ml_readiness.checks.model._review import (
     registry_approval,
 )
 from ml_readiness.checks.model._review_ci import pr_result_comments, runner_hyperparameters
+from ml_readiness.checks.model._spec_tests import spec_builder_tests
+from ml_readiness.checks.model._specs_more import (
+    constants_module_specs,
+    dvc_param_specs,
+    starred_dict_specs,
+)
 
 from ml_readiness.evidence import Evidence, Hint, Kind
 from ml_readiness.facts import Facts, is_example_config, is_test_path
@@ -210,8 +216,7 @@ def _constant_specs(path: str, pf: PythonFacts, used: set[str]) -> Spec | None:
     """Script-style hyperparameters: two or more module-level numeric constants named like a
     hyperparameter (`EPOCHS = 10`, `LEARNING_RATE = 1e-3`) passed to calls of a training
     script (one that calls `.fit`/`.train`/`.compile`, or whose path says model/train)."""
-    trains = any(c.attr in FIT_CALLS for c in pf.calls) or SPEC_PATH_WORDS.search(path)
-    if not trains:
+    if not _trains(path, pf):
         return None
     names = [
         a
@@ -227,6 +232,11 @@ def _constant_specs(path: str, pf: PythonFacts, used: set[str]) -> Spec | None:
         return None
     shown = ", ".join(f"{a.name}={a.value}" for a in names[:4])
     return Spec(path, names[0].line, f"hyperparameter constants ({shown}) in code", "code")
+
+
+def _trains(path: str, pf: PythonFacts) -> bool:
+    """A training script: it calls `.fit`/`.train`/`.compile`, or its path says model/train."""
+    return any(c.attr in FIT_CALLS for c in pf.calls) or bool(SPEC_PATH_WORDS.search(path))
 
 
 def _literal_keys(value: object, depth: int = 0) -> set[str]:
@@ -297,16 +307,17 @@ def _spec_order(path: str) -> tuple[int, str]:
 
 def model_specs(facts: Facts) -> list[Spec]:
     """Every checked-in model specification (shared with other checks via memo)."""
-    return facts.memo(
-        "model-specs",
-        lambda f: (
-            config_specs(f)
-            + card_specs(f)
-            + code_specs(f)
-            + _literal_kwargs_specs(f)
-            + [Spec(p, line, detail, "config") for p, line, detail in runner_hyperparameters(f)]
-        ),
-    )
+    return facts.memo("model-specs", _all_specs)
+
+
+def _all_specs(f: Facts) -> list[Spec]:
+    specs = config_specs(f) + card_specs(f) + code_specs(f) + _literal_kwargs_specs(f)
+    specs += [Spec(p, line, d, "config") for p, line, d in runner_hyperparameters(f)]
+    configs = {s.path for s in specs}
+    specs += [Spec(p, ln, d, "config") for p, ln, d in dvc_param_specs(f) if p not in configs]
+    specs += [Spec(p, line, d, "code") for p, line, d in starred_dict_specs(f, HYPER_KEYS)]
+    specs += [Spec(p, line, d, "code") for p, line, d in constants_module_specs(f, _trains)]
+    return specs
 
 
 @check(ITEM)
@@ -316,21 +327,26 @@ def model_specs_reviewed(facts: Facts) -> Iterator[Evidence | Hint]:
     Specs: model configs under `conf/`, `configs/`, `config/` (Hydra/OmegaConf/YAML/JSON/TOML
     with hyperparameter keys), `params.yaml`, hyperparameters in code (a dict or dataclass of
     hyperparameters passed to a model), model cards (`MODEL_CARD.md`, `model_card.*`, README.md
-    with Hugging Face card metadata). Review route: a CODEOWNERS (`.github/`, root, `docs/`)
-    whose patterns match model code or config paths (last match wins; an owner-less pattern
-    unassigns), a PR template with a model/metrics/evaluation review heading or checklist item,
-    a documented model review process, a pull-request workflow that comments the model's
-    training/evaluation results on the PR (`actions-comment-pull-request`, `cml comment
-    create`, `gh pr comment`), or a model registry that registers each model as
+    with Hugging Face card metadata), a hyperparameter dict built in a function and passed with
+    `**` to a model class, hyperparameter constants in a module a training module reads
+    (`constants.NUM_EPOCHS`), and the `params.yaml` keys a DVC training stage declares. Review
+    route: a CODEOWNERS (`.github/`, root, `docs/`) whose patterns match model code or config
+    paths (last match wins; an owner-less pattern unassigns), a PR template with a
+    model/metrics/evaluation review heading or checklist item, a documented model review
+    process, a pull-request workflow that comments the model's training/evaluation results on
+    the PR (`actions-comment-pull-request`, `cml comment create`, `gh pr comment`; also GitLab
+    merge-request jobs and other CI systems when the job's rules select merge requests or the
+    command targets one), or a model registry that registers each model as
     `PendingManualApproval` (SageMaker `RegisterModel`/`register`, boto3
     `create_model_package`). Hyperparameters in code include SageMaker
-    `estimator.set_hyperparameters(...)` and `hyperparameters={...}` (XGBoost-native keys such as
-    eta, num_round, subsample count), and hyperparameters written as a JSON object in the
+    `estimator.set_hyperparameters(...)` and `hyperparameters={...}` (XGBoost-native keys such
+    as eta, num_round, subsample count), and hyperparameters written as a JSON object in the
     shell script or Makefile that launches training (`TRAIN_LOOP_CONFIG='{"lr": 1e-4,
-    "dropout_p": 0.5}'`). Specs with a route are manual. A spec-checking test
-    (loads every config file, composes Hydra configs or instantiates model configs composed by
-    a fixture, loads specs with the project's own loader and builds the model, or runs
-    `--multirun experiment=glob(*)`) is test evidence that scoring makes automated when CI
+    "dropout_p": 0.5}'`). Specs with a route are manual. A spec-checking test (loads every
+    config file, composes Hydra configs or instantiates model configs composed by a fixture,
+    loads specs with the project's own loader and builds the model, or runs `--multirun
+    experiment=glob(*)`, or live tests that call the builder function holding an in-code spec
+    for every model type it branches on) is test evidence that scoring makes automated when CI
     runs it; CI-run spec tests earn automated credit even without a review route. Specs with
     neither a route nor a CI-run spec test earn nothing (a hint says so).
     """
@@ -350,6 +366,7 @@ def model_specs_reviewed(facts: Facts) -> Iterator[Evidence | Hint]:
     routes.extend(registry_approval(facts, ITEM))
     routes.extend(pr_result_comments(facts, ITEM))
     tests = config_loading_tests(facts, ITEM)
+    tests += spec_builder_tests(facts, ITEM, [(s.path, s.line) for s in specs if s.kind == "code"])
     if not specs:
         yield Hint(ITEM, "no model configuration, hyperparameters in code or model card found")
         return

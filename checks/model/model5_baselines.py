@@ -14,15 +14,13 @@ from collections.abc import Iterator
 
 from ml_readiness.checks.model._compare import module_guards
 from ml_readiness.checks.model._shared import (
-    AUTOMATIC_EVENTS,
     call_at,
     code_text,
+    command_line,
     evidence_at,
     is_metric_call,
     scope_calls,
     without_strings,
-    workflow_events,
-    workflows,
 )
 from ml_readiness.checks.model._tfx_baseline import tfx_baseline_evaluations
 
@@ -358,31 +356,23 @@ def production_comparisons(facts: Facts, skip: set[tuple[str, str]]) -> Iterator
 
 
 def dvc_diffs(facts: Facts) -> Iterator[Evidence]:
-    """`dvc metrics diff` / `dvc exp diff` in CI workflows, scripts and Makefiles."""
-    for path in workflows(facts):
-        for _, line, text in facts.grep(DVC_DIFF, [path]):
-            events = workflow_events(facts, path)
-            on = sorted(AUTOMATIC_EVENTS.intersection(events))
-            if on:
-                yield Evidence(
-                    ITEM,
-                    f"CI compares metrics with the main branch: `{text[:60]}` (on {', '.join(on)})",
-                    path,
-                    line,
-                    "config",
-                    "automated",
-                    enforced=True,
-                )
-            else:
-                yield Evidence(
-                    ITEM,
-                    f"workflow compares metrics: `{text[:60]}` (manual trigger only)",
-                    path,
-                    line,
-                    "config",
-                    "manual",
-                )
-            break
+    """`dvc metrics diff` / `dvc exp diff` run by a CI job, schedule or pipeline (any CI
+    system the AutomationMap reads: the job's trigger decides the level), and in scripts and
+    Makefiles."""
+    seen: set[str] = set()
+    for root, text in facts.automation.commands_matching(DVC_DIFF):
+        if root.id in seen:
+            continue
+        seen.add(root.id)
+        yield Evidence(
+            ITEM,
+            f"CI job {root.id} compares metrics with the main branch: `{text[:60]}`",
+            root.path,
+            command_line(facts, root, DVC_DIFF),
+            "config",
+            "automated",
+            symbol=root.id,
+        )
     scripts = [
         p
         for p in facts.repo.files
@@ -430,7 +420,8 @@ def baseline_comparison(facts: Facts) -> Iterator[Evidence | Hint]:
     or a `candidate_*` metric compared with a `current_*` one (champion/challenger);
     loading the production or
     champion model and scoring it next to the candidate; `mlflow.evaluate(baseline_model=...)`;
-    `dvc metrics diff` / `dvc exp diff` in CI (automated on push/PR/schedule) or in scripts;
+    `dvc metrics diff` / `dvc exp diff` run by a CI job of any system (the job's trigger
+    decides: automated on push/PR/MR/schedule, manual when triggered by hand) or in scripts;
     a TFX `Evaluator(baseline_model=...)` added to the pipeline (with its change threshold).
     A baseline imported or instantiated but never fitted and compared earns nothing.
     """

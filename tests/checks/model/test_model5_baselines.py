@@ -82,7 +82,13 @@ def test_models_dict_and_champion_assert_and_dvc_diff(tmp_path: Path) -> None:
             "automated",
             "test_candidate_not_worse_than_champion",
         ),
-        (".github/workflows/metrics.yml", 7, "config", "automated", None),
+        (
+            ".github/workflows/metrics.yml",
+            7,
+            "config",
+            "automated",
+            ".github/workflows/metrics.yml#diff",
+        ),
         ("scripts/compare.sh", 2, "code", "automated", None),
     ]
     assert evidence[0].detail == (
@@ -93,9 +99,10 @@ def test_models_dict_and_champion_assert_and_dvc_diff(tmp_path: Path) -> None:
         'model metric compared with a reference: `assert metrics["candidate_auc"] >= '
         'metrics["champion_auc"] - 0.01`'
     )
-    assert evidence[2].enforced is True
+    assert evidence[2].enforced is False  # the root's trigger decides (round 6 J)
     assert evidence[2].detail == (
-        "CI compares metrics with the main branch: `- run: dvc metrics diff main` (on pull_request)"
+        "CI job .github/workflows/metrics.yml#diff compares metrics with the main branch: "
+        "`dvc metrics diff main`"
     )
 
 
