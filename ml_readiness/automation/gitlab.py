@@ -3,7 +3,8 @@
 
 Each job is evaluated for four pipeline sources — push, merge request, schedule and web (a
 person pressing "Run pipeline"). `rules: if:` tests on `$CI_PIPELINE_SOURCE` and merge-request
-variables are evaluated; other variables are taken as possibly true (and a `when: never` rule
+variables are evaluated, and so are `$CI_COMMIT_BRANCH`/`$CI_COMMIT_TAG` in merge-request
+pipelines, where they are not set; other variables are taken as possibly true (and a `when: never` rule
 on them as possibly false); a rule that needs a word in the commit message is a person opting
 in, so manual. A job that runs on push or merge requests is `change`; only on schedules is
 `schedule`; only by hand (`when: manual`, web) is `manual`; `when: never` everywhere reaches
@@ -44,6 +45,8 @@ ONLY_KEYWORDS = {
 }
 _CMP = re.compile(r"\$CI_PIPELINE_SOURCE\s*(==|!=|=~|!~)\s*(\"[^\"]*\"|'[^']*'|/[^/]*/)")
 _MR_VAR = re.compile(r"^\$CI_MERGE_REQUEST_\w+$")
+# branch and tag names are not set in merge-request pipelines
+_BRANCH_VAR = re.compile(r"^\$CI_COMMIT_(?:BRANCH|TAG)\b\s*(==|!=|=~|!~)?")
 # a person opts a pipeline in by writing a word in the commit message (`train notebook.ipynb`)
 _COMMIT_OPT_IN = re.compile(r"\$CI_COMMIT_(MESSAGE|TITLE|DESCRIPTION)\s*(==|=~)")
 
@@ -68,12 +71,14 @@ def eval_if_certain(expr: str, source: str) -> bool:
     expr = expr.replace("(", " ").replace(")", " ")
     for group in expr.split("||"):
         atoms = [a.strip() for a in group.split("&&")]
-        if all(_known(a) and _atom(a, source) for a in atoms):
+        if all(_known(a, source) and _atom(a, source) for a in atoms):
             return True
     return False
 
 
-def _known(atom: str) -> bool:
+def _known(atom: str, source: str) -> bool:
+    if source == "merge_request_event" and _BRANCH_VAR.match(atom):
+        return True
     return bool(_CMP.search(atom) or _MR_VAR.match(atom))
 
 
@@ -87,6 +92,9 @@ def _atom(atom: str, source: str) -> bool:
         return hit == (op == "=~")
     if _MR_VAR.match(atom):
         return source == "merge_request_event"
+    branch = _BRANCH_VAR.match(atom)
+    if branch and source == "merge_request_event":  # unset there: only != / !~ hold
+        return branch.group(1) in ("!=", "!~")
     return True
 
 
