@@ -4,11 +4,11 @@
 Each job is evaluated for four pipeline sources — push, merge request, schedule and web (a
 person pressing "Run pipeline"). `rules: if:` tests on `$CI_PIPELINE_SOURCE` and merge-request
 variables are evaluated, and so are `$CI_COMMIT_BRANCH`/`$CI_COMMIT_TAG` in merge-request
-pipelines, where they are not set; other variables are taken as possibly true (and a `when: never` rule
-on them as possibly false); a rule that needs a word in the commit message is a person opting
-in, so manual. A job that runs on push or merge requests is `change`; only on schedules is
-`schedule`; only by hand (`when: manual`, web) is `manual`; `when: never` everywhere reaches
-nothing.
+pipelines, where they are not set; other variables are taken as possibly true (and a
+`when: never` rule on them as possibly false); a rule that needs a word in the commit message
+is a person opting in, so manual. A job that runs on push or merge requests is `change`; only
+on schedules is `schedule`; only by hand (`when: manual`, web) is `manual`; `when: never`
+everywhere reaches nothing.
 """
 
 from __future__ import annotations
