@@ -111,7 +111,8 @@ def constants_module_specs(facts: Facts, trains: Callable[[str, PythonFacts], bo
     reads (`constants.NUM_EPOCHS`, `from config import LEARNING_RATE, EPOCHS`)."""
     out: list[Found] = []
     candidates = {}
-    for path, pf in facts.python_files(tests=False, pattern=CONSTANT_LINE):
+    names = tuple(s.upper() for s in CONSTANT_SUFFIXES)  # every match holds one: found fast
+    for path, pf in facts.python_files(mentions=names, tests=False, pattern=CONSTANT_LINE):
         if is_test_path(path) or path.startswith("../"):
             continue
         names = {

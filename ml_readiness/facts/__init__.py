@@ -227,9 +227,15 @@ class Facts:
             groups = [Corpus(kept, [self.text(files[i]) for i in kept])]
         hits: set[int] = set()
         for group in groups:
-            found = group.matching(tokens) if tokens else set(group.indexes)
-            if rx is not None:
-                found &= group.matching_pattern(rx)
+            if tokens and rx is not None:  # confirm the regex only where a token occurs
+                slots = group.slots()
+                found = {i for i in group.matching(tokens) if rx.search(group.texts[slots[i]])}
+            elif tokens:
+                found = set(group.matching(tokens))
+            else:
+                found = set(group.indexes)
+                if rx is not None:
+                    found &= group.matching_pattern(rx)
             hits |= found
         out = []
         for index in sorted(hits):

@@ -110,6 +110,10 @@ class Corpus:
             self._vocabulary = b" ".join(set(words))
         return self._vocabulary
 
+    def slots(self) -> dict[int, int]:
+        """File index -> position in `texts` (the text of file `i` is `texts[slots()[i]]`)."""
+        return self._slots()
+
     def _slots(self) -> dict[int, int]:
         """File index -> position in `texts`."""
         if self._slot_of is None:
