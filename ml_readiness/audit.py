@@ -26,6 +26,7 @@ from ml_readiness.scoring import (
     score_item,
     score_sections,
 )
+from ml_readiness.unused import drop_unused
 
 Progress = Callable[[str], None]
 
@@ -132,6 +133,7 @@ def run_audit(
     linked_tests_hook(ctx)  # tests linked with @pytest.mark.mlready, for any rubric item
     for hook in options.hooks:
         hook(ctx)
+    drop_unused(facts, produced)  # evidence in a function nothing calls is an unused definition
     say("scoring")
     attestations = {
         a.item: judge_attestation(a, repo, automation, as_of) for a in config.attestations

@@ -247,6 +247,16 @@ class Facts:
             self._listings[key] = out
         return list(out)
 
+    def mentioning(self, token: str, notebooks: bool = True) -> list[str]:
+        """Paths of the Python files (and notebooks) whose text contains `token`, found in
+        the joined texts without parsing anything."""
+        files = self.repo.files
+        out: set[int] = set()
+        for suffix in (".py", ".ipynb") if notebooks else (".py",):
+            for is_test in (True, False):
+                out |= self._corpus(suffix, is_test).matching((token,))
+        return [files[i] for i in sorted(out)]
+
     def _group(self, suffix: str, tests: bool) -> list[int]:
         """Indexes (into `repo.files`) of one disjoint group: `.py`/`.ipynb`, tests or not."""
         key = (suffix, tests)

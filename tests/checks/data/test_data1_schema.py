@@ -885,6 +885,10 @@ def convert(cfg, src):
     schema = build_transaction_schema(cfg)
     schema.validate(df)
     return df
+
+
+if __name__ == "__main__":
+    convert(None, "data/transactions.csv")
 """
 
 

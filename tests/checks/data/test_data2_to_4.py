@@ -416,6 +416,10 @@ def run_ablation(cfg, X_train, X_val, y_train, y_val):
         model = _fit_model(cfg, X_tr, y_train)
         rows.append((name, roc_auc_score(y_val, model.predict_proba(X_va)[:, 1])))
     return rows
+
+
+if __name__ == "__main__":
+    print(run_ablation(None, [], [], [], []))
 """
 
 

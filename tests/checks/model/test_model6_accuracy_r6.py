@@ -36,6 +36,10 @@ def get_slice_metrics(y_true, y_pred, df):
             slice_metrics[slice_name] = {"f1": metrics[2]}
             {gate}
     return slice_metrics
+
+
+if __name__ == "__main__":
+    print(get_slice_metrics(np.array([1]), np.array([1]), None))
 """
 
 
