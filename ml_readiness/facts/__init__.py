@@ -11,7 +11,7 @@ import ast
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ml_readiness.facts.corpus import Corpus
@@ -247,15 +247,15 @@ class Facts:
             self._listings[key] = out
         return list(out)
 
-    def mentioning(self, token: str, notebooks: bool = True) -> list[str]:
-        """Paths of the Python files (and notebooks) whose text contains `token`, found in
-        the joined texts without parsing anything."""
+    def mentioning(self, token: str, notebooks: bool = True) -> Iterator[str]:
+        """Paths of the Python files (and notebooks) whose text contains `token`, in index
+        order, found in the joined texts without parsing anything."""
         files = self.repo.files
         out: set[int] = set()
         for suffix in (".py", ".ipynb") if notebooks else (".py",):
             for is_test in (True, False):
                 out |= self._corpus(suffix, is_test).matching((token,))
-        return [files[i] for i in sorted(out)]
+        return (files[i] for i in sorted(out))
 
     def _group(self, suffix: str, tests: bool) -> list[int]:
         """Indexes (into `repo.files`) of one disjoint group: `.py`/`.ipynb`, tests or not."""
