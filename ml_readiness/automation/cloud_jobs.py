@@ -8,10 +8,16 @@ there, so what the entrypoint runs is executed under the submitting root's trigg
   `--config-file`): the Ray Serve application `ray_serve_config.import_path` (or a top-level
   `import_path`) names, `deploy.services.serve_model:entrypoint` → that module's code.
 - `ray job submit [options] -- CMD`: `CMD`.
+- `az ml job create|submit --file F`: an Azure ML command job's `command`, run from its `code:`
+  folder (relative to F); each step of a pipeline job, inline or a `component:` file (whose
+  paths are relative to that file); a sweep job's `trial`. `${{inputs.x}}` placeholders are
+  kept as plain words; a component registered in the workspace (`azureml:name@1`) is a note.
 """
 
 from __future__ import annotations
 
+import posixpath
+import re
 from typing import TYPE_CHECKING, Any
 
 from ml_readiness.automation.paths import join
@@ -84,3 +90,70 @@ def _yaml(r: Resolver, cwd: str, config: str | None) -> dict[str, Any] | None:
         return None
     doc = r.facts.yaml_doc(path)
     return doc if isinstance(doc, dict) else None
+
+
+# -- Azure ML --------------------------------------------------------------------------------
+_AZ_PLACEHOLDER = re.compile(r"\$\{\{\s*[^}]*\}\}")
+
+
+def azure_ml_job(r: Resolver, args: list[str], cwd: str, chain: Chain, ctx: Ctx) -> list[Seed]:
+    """`az ml job create|submit --file F`: the command job's `command` (run from its `code:`
+    folder), each step of a pipeline job (inline, or a `component:` file), a sweep's trial."""
+    if args[:2] != ["ml", "job"] or len(args) < 3 or args[2] not in ("create", "submit"):
+        return []
+    config = None
+    for i, a in enumerate(args):
+        if a in ("--file", "-f") and i + 1 < len(args):
+            config = args[i + 1]
+    doc = _yaml(r, cwd, config)
+    if doc is None:
+        r.note(ctx.where, f"`az ml job {args[2]}`: job file {config or '?'} not found")
+        return []
+    path = join(cwd, config or "")
+    hop = (*chain, f"Azure ML job {path}")
+    return _azure_job(r, doc, posixpath.dirname(path), hop, ctx.deeper(path), depth=0)
+
+
+def _azure_job(
+    r: Resolver, job: dict[str, Any], folder: str, chain: Chain, ctx: Ctx, depth: int
+) -> list[Seed]:
+    if depth > 3:
+        return []
+    kind = job.get("type")
+    seeds: list[Seed] = []
+    if kind == "pipeline" and isinstance(job.get("jobs"), dict):
+        for name, step in job["jobs"].items():
+            if isinstance(step, dict):
+                hop = (*chain, f"step {name}")
+                seeds += _azure_job(
+                    r, _component(r, step, folder, ctx), folder, hop, ctx, depth + 1
+                )
+        return seeds
+    if kind == "sweep" and isinstance(job.get("trial"), dict | str):
+        trial = job["trial"] if isinstance(job["trial"], dict) else {"component": job["trial"]}
+        return _azure_job(r, _component(r, trial, folder, ctx), folder, chain, ctx, depth + 1)
+    command = job.get("command")
+    if not isinstance(command, str) or not command.strip():
+        return []
+    base = str(job.get("_folder", folder))
+    code = job.get("code")
+    where = join(base, code) if isinstance(code, str) and not code.startswith("azureml:") else base
+    text = _AZ_PLACEHOLDER.sub("ARG", " ".join(command.split()))
+    return r.script(text, where, (*chain, f"`{text[:80]}`"), ctx)
+
+
+def _component(r: Resolver, step: dict[str, Any], folder: str, ctx: Ctx) -> dict[str, Any]:
+    """A pipeline step's job: inline, or the component file it names (paths in a component
+    are relative to the component's own folder)."""
+    ref = step.get("component")
+    if not isinstance(ref, str):
+        return step
+    if ref.startswith("azureml:"):
+        r.note(ctx.where, f"Azure ML component `{ref}` is registered outside the repository")
+        return {}
+    path = join(folder, ref.removeprefix("file:"))
+    doc = r.facts.yaml_doc(path) if r.facts.repo.exists(path) else None
+    if not isinstance(doc, dict):
+        r.note(ctx.where, f"Azure ML component {path} not found")
+        return {}
+    return {**doc, "_folder": posixpath.dirname(path)}

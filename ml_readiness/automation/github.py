@@ -299,7 +299,32 @@ class GitHubReader:
         env = tuple(_env(step).items())
         return [Step(_sub(text, values), cwd, f"{hop} ({uses.split('@')[0]})", env, path)]
 
+    def _own_workflow(self, uses: str) -> str | None:
+        """Why `owner/repo/.github/workflows/F@ref` is this repository's own workflow (its
+        `origin` is owner/repo, or F exists here and is callable), or None. The checked-out
+        copy is read whatever the ref."""
+        m = _REMOTE_WORKFLOW.match(uses)
+        if m is None:
+            return None
+        local = to_local(m.group(3), self.prefix)
+        if not self.facts.repo.exists(local):
+            return None
+        remote = (self.facts.repo.remote_url or "").lower().removesuffix(".git")
+        if remote.endswith(f"/{m.group(1)}/{m.group(2)}".lower()) or remote.endswith(
+            f":{m.group(1)}/{m.group(2)}".lower()
+        ):
+            return "this repository (its origin); the checked-out copy is read"
+        doc = self.facts.yaml_doc(local)
+        on = doc.get("on", doc.get(True)) if isinstance(doc, dict) else None
+        if on == "workflow_call" or isinstance(on, dict | list) and "workflow_call" in on:
+            return "assumed to be this repository's own callable workflow of the same path"
+        return None
+
     def _reusable(self, path: str, uses: str, job: dict, depth: int) -> list[Step]:
+        own = self._own_workflow(uses)
+        if own is not None:  # `owner/repo/.github/workflows/x.yml@ref` naming this repository
+            self.notes.append((path, f"reusable workflow {uses}: {own}"))
+            uses = "./" + uses.split("/", 2)[2]
         if not uses.startswith("./"):
             self.notes.append(
                 (path, f"reusable workflow {uses} is outside the repository; not followed")
@@ -319,6 +344,9 @@ class GitHubReader:
                 for s in self.job_steps(called, doc, inner, inputs, depth + 1):
                     out.append(Step(s.text, s.cwd, f"{called}#{name} {s.hop}", s.env, s.where))
         return out
+
+
+_REMOTE_WORKFLOW = re.compile(r"^([\w.-]+)/([\w.-]+)/(\.github/workflows/[^@\s]+)(?:@\S*)?$")
 
 
 def _get(doc: Any, *keys: str) -> Any:

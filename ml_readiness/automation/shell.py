@@ -103,23 +103,36 @@ def split_commands(
         if tokens is None:
             problems.append(f"line {number}: unbalanced quotes in `{line.strip()[:80]}`")
             continue
-        current: list[str] = []
-        for tok in [*_substitutions(tokens), ";"]:
-            if tok in SEPARATORS:
-                if current:
-                    cmd = normalise(current, number, variables)
-                    if cmd is not None:
-                        commands.append(cmd)
-                current = []
-            elif set(tok) <= set("<>&") and ("<" in tok or ">" in tok):
-                current.append("\0redirect")
-            else:
-                current.append(tok)
+        inner: list[list[str]] = []
+        outer = _substitutions(tokens, inner)
+        for words in inner:  # `run_id=$(az ml job create ...)` runs the substituted command
+            commands += _simple_commands(words, number, variables)
+        commands += _simple_commands(outer, number, variables)
     return commands, problems
 
 
-def _substitutions(tokens: list[str]) -> list[str]:
-    """Collapse `$(...)` command substitutions into one opaque word."""
+def _simple_commands(
+    tokens: list[str], number: int, variables: dict[str, str]
+) -> list[SimpleCommand]:
+    commands: list[SimpleCommand] = []
+    current: list[str] = []
+    for tok in [*tokens, ";"]:
+        if tok in SEPARATORS:
+            if current:
+                cmd = normalise(current, number, variables)
+                if cmd is not None:
+                    commands.append(cmd)
+            current = []
+        elif set(tok) <= set("<>&") and ("<" in tok or ">" in tok):
+            current.append("\0redirect")
+        else:
+            current.append(tok)
+    return commands
+
+
+def _substitutions(tokens: list[str], inner: list[list[str]] | None = None) -> list[str]:
+    """Collapse `$(...)` command substitutions into one opaque word (their tokens are added
+    to `inner`, since the substituted command runs too)."""
     out: list[str] = []
     i = 0
     while i < len(tokens):
@@ -132,6 +145,8 @@ def _substitutions(tokens: list[str]) -> list[str]:
                     break
                 j += 1
             out.append(tok + "(" + " ".join(tokens[i + 2 : j]) + ")")
+            if inner is not None and j > i + 2:
+                inner.append(_substitutions(tokens[i + 2 : j], inner))
             i = j + 1
             continue
         out.append(tok)

@@ -41,10 +41,11 @@ def dispatch(
         return sagemaker_start(r, args[2:], cwd, chain, ctx)
     if prog == "sagemaker" and args[:2] in (["pipeline", "start"], ["pipelines", "start"]):
         return sagemaker_start(r, args[2:], cwd, chain, ctx)
-    if prog in ("anyscale", "ray"):
-        from ml_readiness.automation.cloud_jobs import anyscale, ray_job
+    if prog in ("anyscale", "ray", "az"):
+        from ml_readiness.automation.cloud_jobs import anyscale, azure_ml_job, ray_job
 
-        return (anyscale if prog == "anyscale" else ray_job)(r, args, cwd, chain, ctx)
+        run = {"anyscale": anyscale, "ray": ray_job, "az": azure_ml_job}[prog]
+        return run(r, args, cwd, chain, ctx)
     if prog == "tox":
         return tox(r, args, cwd, chain, ctx)
     if prog == "nox":

@@ -76,3 +76,82 @@ def test_anyscale_service_rollout_runs_the_serve_module(tmp_path):
 def test_ray_job_submit_runs_the_command_after_the_separator(tmp_path):
     amap = amap_of(tmp_path, _files("ray job submit --working-dir . -- python madewithml/train.py"))
     assert runs(amap, "madewithml/train.py", "main") == {f"{ROOT} (change)"}
+
+
+AZ_WORKFLOW = """
+on:
+  push:
+    branches: [main]
+jobs:
+  run-pipeline:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          run_id=$(az ml job create --file mlops/azureml/train/pipeline.yml --query name -o tsv)
+          az ml job stream -n $run_id
+"""
+AZ_ROOT = ".github/workflows/train.yml#run-pipeline"
+TRAIN_SCRIPT = "def main():\n    return 1\n\n\nif __name__ == '__main__':\n    main()\n"
+
+
+def _az(pipeline: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+    return {
+        ".github/workflows/train.yml": AZ_WORKFLOW,
+        "mlops/azureml/train/pipeline.yml": pipeline,
+        "data-science/src/train.py": TRAIN_SCRIPT,
+        "data-science/src/evaluate.py": TRAIN_SCRIPT,
+        **(extra or {}),
+    }
+
+
+def test_az_ml_pipeline_job_runs_each_steps_command_from_its_code_folder(tmp_path):
+    pipeline = (
+        "type: pipeline\njobs:\n"
+        "  train_model:\n    type: command\n    code: ../../../data-science/src\n"
+        "    command: >-\n      python train.py\n      --train_data ${{inputs.train_data}}\n"
+        "  evaluate:\n    component: ./evaluate.yml\n"
+        "  registered:\n    component: azureml:prep@latest\n"
+    )
+    component = "type: command\ncode: ../../../data-science/src\ncommand: python evaluate.py\n"
+    files = _az(pipeline, {"mlops/azureml/train/evaluate.yml": component})
+    amap = amap_of(tmp_path, files)
+    assert runs(amap, "data-science/src/train.py", "main") == {f"{AZ_ROOT} (change)"}
+    assert runs(amap, "data-science/src/evaluate.py", "main") == {f"{AZ_ROOT} (change)"}
+    assert any("azureml:prep@latest" in r for _, r in amap.unresolved)
+
+
+def test_trap_an_az_ml_job_whose_command_runs_no_script_reaches_nothing(tmp_path):
+    pipeline = (
+        "type: pipeline\njobs:\n  train_model:\n    type: command\n"
+        "    code: ../../../data-science/src\n    command: echo train.py\n"
+    )
+    amap = amap_of(tmp_path, _az(pipeline))
+    assert runs(amap, "data-science/src/train.py", "main") == set()
+
+
+def test_az_ml_command_and_sweep_jobs(tmp_path):
+    command = "type: command\ncode: ../../../data-science/src\ncommand: python train.py\n"
+    amap = amap_of(tmp_path / "command", _az(command))
+    assert runs(amap, "data-science/src/train.py", "main") == {f"{AZ_ROOT} (change)"}
+    sweep = (
+        "type: sweep\ntrial:\n  code: ../../../data-science/src\n"
+        "  command: python train.py --lr ${{search_space.lr}}\n"
+    )
+    amap = amap_of(tmp_path / "sweep", _az(sweep))
+    assert runs(amap, "data-science/src/train.py", "main") == {f"{AZ_ROOT} (change)"}
+
+
+def test_commands_inside_command_substitutions_run_too():
+    from ml_readiness.automation.shell import split_commands
+
+    commands, problems = split_commands(
+        "run_id=$(az ml job create --file p.yml --query name -o tsv)\n"
+        'echo "done" && VERSION=$(python scripts/version.py; git rev-parse HEAD)\n'
+    )
+    assert problems == []
+    assert [list(c.words) for c in commands] == [
+        ["az", "ml", "job", "create", "--file", "p.yml", "--query", "name", "-o", "tsv"],
+        ["python", "scripts/version.py"],
+        ["git", "rev-parse", "HEAD"],
+        ["echo", "done"],
+    ]
