@@ -48,7 +48,7 @@ class AzureReader:
         """Root `azure-pipelines*.yml` files, and pipeline files of a pipelines folder that
         declare a trigger (templates, which declare none, are only expanded)."""
         out = []
-        for path in self.facts.repo.files:
+        for path in self.facts.repo.with_suffix(".yml", ".yaml"):
             logical = self.facts.repo.logical(path)
             if not logical.endswith((".yml", ".yaml")) or is_example_config(path):
                 continue

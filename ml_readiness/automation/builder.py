@@ -157,7 +157,7 @@ def explain(facts: Facts, amap: AutomationMap, resolver: Resolver) -> None:
             if "::" in key:
                 amap.reasons.setdefault(key, f"{key} is not run by {run.root_id}: {why}")
     summary = "; ".join(dict.fromkeys(f"{r.root_id} runs {r.command}" for r in runs[:6]))
-    for path in facts.repo.files:
+    for path in facts.repo.with_suffix(".py"):
         if path.startswith("../") or not _is_test_file(path) or path in amap.executed:
             continue
         excluded = [(r, r.collected.excluded[path]) for r in runs if path in r.collected.excluded]

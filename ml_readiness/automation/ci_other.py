@@ -31,9 +31,10 @@ class _Reader:
 
     def files(self, *names: str) -> list[str]:
         wanted = {n.lower() for n in names}
+        bases = {n.rsplit("/", 1)[-1] for n in names}  # look only at files of those names
         return [
             p
-            for p in self.facts.repo.files
+            for p in self.facts.repo.named(*bases)
             if self.facts.repo.logical(p).lower() in wanted and not is_example_config(p)
         ]
 

@@ -49,8 +49,9 @@ class ModuleIndex:
                     break  # every longer suffix holds this part too
                 self.by_name[".".join(parts[start:])].append(path)
             self.name_of[path] = _best_name(parts)
-        for name in self.by_name:
-            self.by_name[name].sort(key=lambda p: (p.count("/"), p))
+        for paths in self.by_name.values():
+            if len(paths) > 1:  # most names name one file
+                paths.sort(key=lambda p: (p.count("/"), p))
         self.folders = {posixpath.dirname(p) for p in self.name_of}
 
     def path_dirs(self, importer: str) -> tuple[str, ...]:
