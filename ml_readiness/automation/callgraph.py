@@ -204,6 +204,14 @@ class CallGraph:
             if f.class_name == cls[1] and "metaflow.step" in f.decorators
         ]
 
+    def is_pipeline(self, node: Node) -> bool:
+        """A Kubeflow pipeline function (`@dsl.pipeline`)."""
+        pf = self.pf(node[0])
+        fn = pf.function(node[1]) if pf is not None else None
+        return fn is not None and any(
+            d == "dsl.pipeline" or d.endswith(".dsl.pipeline") for d in fn.decorators
+        )
+
     def is_component(self, node: Node) -> bool:
         """A Kubeflow component function (its body runs as a pipeline task, not when called)."""
         names = self._components.get(node[0])
@@ -337,9 +345,11 @@ class CallGraph:
                 if isinstance(value, str) and value.startswith("$") and len(value) > 1:
                     cb = self.resolve_name(path, scope, value[1:])
                     if cb and cb[1] != MODULE and not self.is_class(cb):
-                        out.append(cb)  # a callback handed to a library or a thread
                         if submits is None:
                             submits = _submits_pipeline_run(pf, scope)
+                        if call.attr == "compile" and not submits and self.is_pipeline(cb):
+                            continue  # compiling a KFP pipeline traces it: nothing of it runs
+                        out.append(cb)  # a callback handed to a library or a thread
                         if submits and cb != (path, scope):  # a KFP/Vertex run starts here
                             out.extend(self.pipeline_tasks(cb))
         for attr in pending:  # obj.fit() where obj = Cls(...) in the same scope
