@@ -45,6 +45,8 @@ SEED_CALLS: dict[str, tuple[str, tuple[str, ...]]] = {
     "lightning.fabric.seed_everything": ("seed_everything", ("torch", "numpy", "random")),
     "transformers.set_seed": ("transformers.set_seed", ("torch", "numpy", "random", "tensorflow")),
 }
+# Optuna samplers draw the trials from their own RNG, seeded with `seed=`
+OPTUNA_SAMPLERS = re.compile(r"^optuna\.(samplers\.)?\w*Sampler$")
 # Hugging Face training arguments: the Trainer seeds torch, numpy and random from `seed=`
 HF_TRAINING_ARGS = (
     "transformers.TrainingArguments",
@@ -67,6 +69,7 @@ LIBRARY_NAMES = {
     "lightgbm": "LightGBM",
     "catboost": "CatBoost",
     "spark": "Spark",
+    "optuna": "Optuna",
 }
 # the libraries that fit the model: when training code uses one unseeded, training is not
 # repeatable whatever else is seeded (a seeded split does not fix weight initialisation)
@@ -117,10 +120,19 @@ _EQUAL_CALLS = re.compile(
 _REPRO_NAME = re.compile(r"(?i)reproduc|determinis|same_result|twice|identical")
 
 
-def _resolve(value: object, pf: PythonFacts) -> object:
-    """A seed argument as written; a name is shown with its module-level literal value."""
+def _resolve(value: object, pf: PythonFacts, scope: str = "") -> object:
+    """A seed argument as written; a name is shown with its module-level literal value, and
+    `self.seed` with the class attribute's default (`random_state: int | None = 42`); a
+    default of None is no seed."""
     if isinstance(value, str) and value.startswith("$"):
         name = value[1:]
+        if name.startswith("self.") and "." in scope:
+            cls, attr = scope.rsplit(".", 1)[0], name[5:]
+            field = next((a for a in pf.assigns if a.name == attr and a.scope == cls), None)
+            if field is not None:
+                if field.value is None:
+                    return None
+                return f"{name}={field.value}" if isinstance(field.value, int) else name
         literal = next((a.value for a in pf.assigns if a.name == name), None)
         return f"{name}={literal}" if isinstance(literal, int) else name
     return value
@@ -178,7 +190,7 @@ def _seed_calls(
             yield call, label, libs, value
     for call in pf.calls:
         if call.qualified.startswith(ESTIMATOR_LIBS) and call.has_kw("random_state"):
-            value = _resolve(call.kw("random_state"), pf)
+            value = _resolve(call.kw("random_state"), pf, call.scope)
             if _fixed(value):
                 lib = call.qualified.split(".", 1)[0]
                 yield call, f"{call.name}(random_state=...)", (lib,), value
@@ -189,6 +201,11 @@ def _seed_calls(
         value = _resolve(raw, pf)
         if _fixed(value):
             yield call, f"{call.attr}(seed=...)", ("torch", "numpy", "random"), value
+    for call in pf.calls:  # `TPESampler(seed=69)`: the tuning trials are repeatable
+        if OPTUNA_SAMPLERS.match(call.qualified) and call.has_kw("seed"):
+            value = _resolve(call.kw("seed"), pf)
+            if _fixed(value):
+                yield call, f"{call.attr}(seed=...)", ("optuna",), value
     if pf.imports_module("datasets"):  # datasets' Dataset.train_test_split/shuffle(seed=)
         for call in pf.method_calls("train_test_split", "shuffle"):
             value = _resolve(call.kw("seed"), pf)

@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from ml_readiness.checks.infra._commands import python_target, runs_pipeline, simple_commands
 from ml_readiness.checks.infra._shared import gpu_only, training_entry_points
 
-from ml_readiness.automation import Root
+from ml_readiness.automation import Root, test_hop
+from ml_readiness.automation.runners import dvc_stages
 from ml_readiness.checklib import always_skipped
 from ml_readiness.evidence import Evidence, Hint
 from ml_readiness.facts import Facts, is_test_path
 from ml_readiness.facts.imports import imported_files
-from ml_readiness.facts.python import Call, Function, PythonFacts
+from ml_readiness.facts.python import MAIN, MODULE, Call, Function, PythonFacts
 from ml_readiness.registry import check
 
 DVC_REPRO = re.compile(r"\bdvc\s+(?:repro|exp\s+run)\b")
@@ -20,6 +22,7 @@ CI_PIPELINE = re.compile(
     r"\b(?:python3?\s+(?:-m\s+)?[\w./-]*train[\w./-]*|kedro\s+run|mlflow\s+run|"
     r"zenml\s+pipeline\s+run|metaflow|[\w./-]*train[\w./-]*\.py)\b"
 )
+CI_SYSTEMS = frozenset({"github", "gitlab", "azure", "circleci", "jenkins", "bitbucket"})
 SMALL = re.compile(
     r"(?i)(^|[^a-z])(small|sample|tiny|smoke|toy|mini|subset|fast[-_]dev[-_]run|dry[-_]run|"
     r"max[-_]epochs|epochs|limit)([^a-z]|$)"
@@ -158,25 +161,9 @@ def pipeline_integration_test(facts: Facts) -> Iterator[Evidence | Hint]:
     for produced in _platform_pipeline_runs(facts):
         found = True
         yield produced
-    for root in facts.automation.roots:
-        for command in root.commands:
-            for line in str(command).splitlines():
-                line = line.strip()
-                if line.startswith("#"):
-                    continue
-                runs_tests = re.search(r"\b(pytest|unittest|tox|nox)\b", line)
-                if NOT_RUN.search(line) and CI_PIPELINE.search(line):
-                    yield Hint(
-                        "infra-3",
-                        f"{root.id} runs `{line[:80]}`: a syntax or lint check reads the "
-                        "training scripts without running them; not an integration run",
-                    )
-                    continue
-                if DVC_REPRO.search(line) or (CI_PIPELINE.search(line) and not runs_tests):
-                    evidence = _root_evidence(root, line)
-                    found = found or isinstance(evidence, Evidence)
-                    yield evidence
-                    break
+    for produced in _ci_pipeline_runs(facts):
+        found = found or isinstance(produced, Evidence)
+        yield produced
     entries = _entry_functions(facts)
     tokens = ("train", "kedro", "main", "run")
     for path, pf in facts.python_files(mentions=tokens, tests=True):
@@ -221,11 +208,89 @@ def pipeline_integration_test(facts: Facts) -> Iterator[Evidence | Hint]:
         )
 
 
-def _root_evidence(root: Root, line: str) -> Evidence | Hint:
+def _ci_pipeline_runs(facts: Facts) -> Iterator[Evidence | Hint]:
+    """One item per CI root that runs the pipeline: a command whose program runs a training
+    script or a pipeline tool (`runs_pipeline`), or, through the AutomationMap, a root that
+    executes a training entry point's script body (`make train` → `python train.py`). A line
+    that only names a training script (`zip -r release.zip train.py`) is not a run."""
+    done: set[str] = set()
+    for root in facts.automation.roots:
+        for command in root.commands:
+            for line in str(command).splitlines():
+                line = line.strip()
+                if line.startswith("#") or root.id in done:
+                    continue
+                if NOT_RUN.search(line) and CI_PIPELINE.search(line):
+                    yield Hint(
+                        "infra-3",
+                        f"{root.id} runs `{line[:80]}`: a syntax or lint check reads the "
+                        "training scripts without running them; not an integration run",
+                    )
+                    continue
+                if re.search(r"\b(pytest|unittest|tox|nox)\b", line) and not DVC_REPRO.search(line):
+                    continue
+                ran = runs_pipeline(line)
+                if ran and ran.startswith("dvc "):
+                    data_only = _dvc_data_only(facts, root)
+                    if data_only:
+                        yield Hint(
+                            "infra-3",
+                            f"{root.id} runs `{ran}`, but {data_only}: not an end-to-end run of "
+                            "the model; not credited",
+                        )
+                        continue
+                if ran:
+                    done.add(root.id)
+                    yield _root_evidence(root, line)
+    for entry in training_entry_points(facts):
+        if entry.symbol not in (MAIN, MODULE):
+            continue
+        for run in facts.automation.executions(entry.path, entry.symbol):
+            root = facts.automation.root(run.root)
+            if root is None or root.id in done or test_hop(run.chain):
+                continue
+            if root.system not in CI_SYSTEMS:
+                continue  # an orchestrator's production run, not a CI test
+            done.add(root.id)
+            how = " → ".join(str(h) for h in run.chain[1:4])
+            yield _root_evidence(root, how, f"{root.id} executes the training script {entry.path}")
+
+
+MODEL_STEP = re.compile(r"(?i)train|fit|predict|infer|evaluat|score|serve")
+
+
+def _dvc_data_only(facts: Facts, root: Root) -> str | None:
+    """Why a `dvc repro` job runs no model, or None: every stage of the repository's DVC
+    pipelines runs a data script (no stage command runs a training/evaluation/inference script
+    or a pipeline tool), and nothing else the job executes predicts or evaluates. Without a
+    readable `dvc.yaml` the run is taken as a pipeline run."""
+    stages = {
+        f"{path}#{name}": stage
+        for path in facts.repo.named("dvc.yaml")
+        for name, stage in dvc_stages(facts, path).items()
+    }
+    if not stages:
+        return None
+    for stage in stages.values():
+        for _line, cmd in stage.commands:
+            target = next((python_target(w) for w in simple_commands(cmd) if python_target(w)), "")
+            if runs_pipeline(cmd) or MODEL_STEP.search(target.rsplit("/", 1)[-1]):
+                return None
+    for path, symbols in facts.automation.executed.items():
+        for symbol, runs in symbols.items():
+            name = symbol.rsplit(".", 1)[-1] or path.rsplit("/", 1)[-1]
+            model_step = path.endswith(".py") and MODEL_STEP.search(name)
+            if model_step and any(e.root == root.id for e in runs):
+                return None
+    names = ", ".join(name.rsplit("#", 1)[-1] for name in list(stages)[:4])
+    return f"its DVC stages only prepare data ({names}) and the job runs no model step"
+
+
+def _root_evidence(root: Root, line: str, what: str | None = None) -> Evidence | Hint:
     """A CI job running the pipeline: root evidence (graded by the root's trigger). A scheduled
     run without a small-data marker is the production retrain, not a test: a Hint."""
     small = SMALL.search(line)
-    detail = f"{root.id} runs `{line[:120]}` ({root.trigger})"
+    detail = f"{what or root.id + ' runs'} `{line[:120]}` ({root.trigger})"
     if root.trigger == "schedule" and not small:
         return Hint(
             "infra-3",

@@ -17,7 +17,7 @@ from ml_readiness.checklib import (
 )
 from ml_readiness.evidence import Evidence, Hint
 from ml_readiness.facts import Facts, is_example_config
-from ml_readiness.facts.python import MAIN, Function
+from ml_readiness.facts.python import MAIN, Function, PythonFacts
 from ml_readiness.registry import check
 
 EXPLAINERS = {
@@ -57,7 +57,7 @@ INFRA_DOCS = re.compile(r"(?i)(^|/)(k8s|kubernetes|terraform|infra|deploy\w*|hel
 
 
 @check("infra-5")
-def single_example_entry_points(facts: Facts) -> Iterator[Evidence]:
+def single_example_entry_points(facts: Facts) -> Iterator[Evidence | Hint]:
     """Single-example inference or debugging entry points, and tests that exercise them.
 
     Functions or methods (`Predictor.predict_one`) named `predict_one`/`predict_single`/
@@ -67,6 +67,15 @@ def single_example_entry_points(facts: Facts) -> Iterator[Evidence]:
     """
     for path, pf in facts.python_files(mentions=("predict", "explain", "debug"), tests=False):
         names = [f for f in pf.functions if SINGLE.match(f.name) and _entry_level(f)]
+        remote = {f.qualname: why for f in names if (why := _remote_only(path, pf, f))}
+        for fn in names:
+            if fn.qualname in remote:
+                yield Hint(
+                    "infra-5",
+                    f"{path}:{fn.line} `{fn.qualname}()` {remote[fn.qualname]}: it does not run "
+                    "the model in-process on one example; not credited",
+                )
+        names = [f for f in names if f.qualname not in remote]
         for fn in names:
             # running one example is a prediction; only an explain/debug path lets a person
             # inspect what happened inside, which is what automation must exercise for 1
@@ -102,6 +111,32 @@ def single_example_entry_points(facts: Facts) -> Iterator[Evidence]:
                     "code",
                     symbol=MAIN,
                 )
+
+
+LOAD_TEST_BASES = re.compile(r"(^|\.)(HttpUser|FastHttpUser|User|TaskSet|SequentialTaskSet)$")
+HTTP_CALL = re.compile(
+    r"^(requests|httpx|aiohttp|urllib)\.|(^|\.)(client|session)\.(post|get|put|patch|request)$"
+)
+
+
+RESPONSE = frozenset({"json", "raise_for_status", "read", "decode", "print"})
+
+
+def _remote_only(path: str, pf: PythonFacts, fn: Function) -> str | None:
+    """Why `fn` only drives a remote service, or None: a method of a load-test user (a Locust
+    `HttpUser`/`TaskSet`, a `@task` in a locustfile), or a function whose calls are all HTTP
+    requests (`requests.post`, `self.client.post`). Such a task measures the endpoint (monitor-6),
+    it does not let a person inspect one example inside the model."""
+    cls = next((c for c in pf.classes if c.qualname == fn.class_name), None)
+    locust = pf.imports_module("locust") or "locustfile" in path.rsplit("/", 1)[-1].lower()
+    if cls is not None and locust and any(LOAD_TEST_BASES.search(b) for b in cls.bases):
+        return f"is a task of the load-test user {cls.qualname}"
+    if locust and any(d.rsplit(".", 1)[-1] == "task" for d in fn.decorators):
+        return "is a Locust load-test task"
+    calls = [c for c in pf.calls if c.scope == fn.qualname and c.attr not in RESPONSE]
+    if calls and all(HTTP_CALL.search(c.qualified) or HTTP_CALL.search(c.name) for c in calls):
+        return f"only sends HTTP requests (`{calls[0].name}`)"
+    return None
 
 
 def _entry_level(fn: Function) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ml_readiness.checks.infra._rollback_auto import after_failure
 from ml_readiness.checks.infra._shared import cfn_resources, line_of, manifest_documents
 
 from ml_readiness.automation import Root
@@ -150,8 +151,16 @@ def rollback_procedure(facts: Facts) -> Iterator[Evidence | Hint]:
         drill = root.trigger == "schedule"
         what = "scheduled rollback drill" if drill else f"{root.trigger}-triggered rollback job"
         guard = _failure_guard(root) if root.trigger in ("change", "pipeline") else None
+        failed = (
+            after_failure(facts, root, ROLLBACK_COMMAND)
+            if root.trigger in ("change", "pipeline")
+            else None
+        )
         if guard:
             what = f"{root.trigger}-triggered deploy job rolls back automatically when `{guard}`:"
+        elif failed:
+            guard = failed
+            what = f"rollback runs automatically {failed}:"
         yield Evidence(
             "infra-7",
             f"{what} {root.id} ({how})",
@@ -272,6 +281,12 @@ def _rollback_named_steps(facts: Facts) -> Iterator[Hint]:
                 )  # fmt: skip
                 if not run or ROLLBACK_COMMAND.search(run):
                     continue
+                later = steps[steps.index(step) + 1 :]
+                if any(
+                    isinstance(o, dict) and ROLLBACK_COMMAND.search(str(o.get("run") or ""))
+                    for o in later
+                ):
+                    continue  # it decides; the next step rolls back
                 where = f"{path}:{line_of(step, 'name') or line_of(step)}"
                 what = (
                     "deletes the endpoint (or tears the deployment down)"

@@ -20,7 +20,7 @@ MAX_DEPTH = 3
 PRODUCTION_WORDS = re.compile(
     r"^(prod|production|serve|served|server|serving|live|logged|logs|inference|inferences"
     r"|request|requests|recent|latest|daily|hourly|weekly|window|traffic|online|incoming"
-    r"|captured|capture|realtime|streaming)$"
+    r"|captured|capture|realtime|streaming|stream)$"
 )
 OFFLINE_WORDS = re.compile(
     r"^(test|tests|testing|val|valid|validation|holdout|split|splits|train|training|trainset"
@@ -66,8 +66,10 @@ def data_source(
         lines = _code_lines(facts, path, pf)
         text = " ".join(lines.get(ln, "") for ln in range(line, line + 12))
         m = re.search(rf"\b{re.escape(key)}\s*=\s*([A-Za-z_]\w*)\s*[\[.]", text)
-        if m:
-            value = f"${m.group(1)}"
+        # a wrapper around the data: `test_dataset=Dataset(production, label="y")`
+        w = re.search(rf"\b{re.escape(key)}\s*=\s*[A-Z][\w.]*\(\s*([A-Za-z_]\w*)\s*[,)\[.]", text)
+        if m or w:
+            value = f"${(m or w).group(1)}"
     return _resolve(facts, path, pf, line, value, MAX_DEPTH, set())
 
 
@@ -188,3 +190,40 @@ def _from_callers(
     if verdicts and all(v.verdict == "offline" for v in verdicts):
         return Source("offline", f"`{name}`, passed {verdicts[0].why}")
     return Source("unknown", f"`{name}`, a parameter of {fn_name}()")
+
+
+SERVED_LOOKUPS = frozenset(
+    {"get_model_version_by_alias", "get_latest_versions", "invoke_endpoint", "get_model_version"}
+)
+SERVED_URI = re.compile(r"(?i)^models:/[^/]+(/(production|staging|champion)$|@\w+$)")
+READER = re.compile(r"(?i)^(read|load|fetch|query|get|download|scan|select)")
+TIME_WINDOW = ("timedelta", "Timedelta", "DateOffset", "relativedelta")
+
+
+def served_or_fresh(path: str, pf: PythonFacts) -> str | None:
+    """What shows that an evaluation script scores the production model or data newer than
+    training, or None: a registry/endpoint lookup of the served model
+    (`get_model_version_by_alias`, `models:/churn/Production`, `invoke_endpoint`), a reader
+    named for or given production data (`load_serving_logs()`, `read_sql("... requests")`), or
+    a time window (`now() - timedelta(days=7)`). A model file and a fixed test split
+    are the artifact of the last training run, not production. A script named for production
+    (`evaluate_production.py`) says so itself."""
+    base = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    if classify(base) == "production":
+        return f"production (the script is named `{base}`)"
+    for c in pf.calls:
+        if c.attr in SERVED_LOOKUPS:
+            return f"the served model (`{c.name}`)"
+        literal = [v for v in (*c.args, *(v for _, v in c.kwargs)) if isinstance(v, str)]
+        uri = next((v for v in literal if SERVED_URI.match(v)), None)
+        if uri:
+            return f"the served model (`{uri}`)"
+        if READER.match(c.attr):
+            said = next((v for v in literal if not v.startswith("$") and classify(v)), None)
+            if classify(c.attr) == "production":
+                return f"production data (`{c.name}`)"
+            if said is not None and classify(said) == "production":
+                return f"production data (`{c.name}({said!r})`)"
+        if c.qualified.endswith(TIME_WINDOW):  # `now()` alone only stamps a report
+            return f"a recent time window (`{c.name}`)"
+    return None

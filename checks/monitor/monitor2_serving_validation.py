@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ml_readiness.checks.data.schema_columns import _validators as column_validators
+
 from ml_readiness.checklib import call_evidence, live_tests, tests_importing
 from ml_readiness.entrypoints import (
     PIPELINE_STEP_DECORATORS,
@@ -69,15 +71,20 @@ def serving_input_validation(facts: Facts) -> Iterator[Evidence | Hint]:
     explained = False  # a hint already says why the serving path earns nothing
     typed_evidence = False
     for entry in serving:
+        schema = False  # a schema validates this entry's input: column checks add nothing
         for produced in (*_typed_parameters(facts, entry), *_decorator_schemas(facts, entry)):
             explained = explained or isinstance(produced, Hint)
-            typed_evidence = typed_evidence or isinstance(produced, Evidence)
+            schema = schema or isinstance(produced, Evidence)
             yield produced
         for path, call, what in _validations(facts, reachable_functions(facts, entry)):
+            schema = True
             if (path, call.line) not in seen:
                 seen.add((path, call.line))
                 detail = f"{what} `{call.name}` on the serving path of {entry.label}"
                 yield call_evidence(ITEM, path, call, detail)
+        for produced in () if schema else _column_checks(facts, entry, seen):
+            yield produced
+        typed_evidence = typed_evidence or schema
     produced_any = bool(seen) or typed_evidence
     training_files = {
         p for t in training_entry_points(facts) for p, _ in reachable_functions(facts, t)
@@ -111,6 +118,31 @@ def serving_input_validation(facts: Facts) -> Iterator[Evidence | Hint]:
             "constrained pydantic request model, pandera, Great Expectations, jsonschema or "
             "marshmallow validation on that path",
         )
+
+
+def _column_checks(
+    facts: Facts, entry: EntryPoint, seen: set[tuple[str, int]]
+) -> Iterator[Evidence]:
+    """A required-columns check on the serving path: a function reached from the entry point
+    that compares a constant list of two or more feature names with the request's columns and
+    raises (`missing = [c for c in FEATURE_COLUMNS if c not in df.columns]; if missing: raise
+    HTTPException(400)`), the detector data-1 uses. An emptiness check is not a schema."""
+    reached = reachable_functions(facts, entry)
+    for path in sorted({p for p, _ in reached}):
+        pf = facts.python(path)
+        for fn, const, checks, cols in column_validators(facts, path, pf) if pf else ():
+            if (path, fn.qualname) not in reached or (path, fn.line) in seen:
+                continue
+            seen.add((path, fn.line))
+            names = ", ".join(cols[:4]) + (", ..." if len(cols) > 4 else "")
+            yield Evidence(
+                ITEM,
+                f"{entry.label} rejects input that fails a {checks} check against `{const}` "
+                f"({names}) in {fn.qualname}",
+                path,
+                fn.line,
+                symbol=fn.qualname,
+            )
 
 
 def _typed_parameters(facts: Facts, entry: EntryPoint) -> Iterator[Evidence | Hint]:

@@ -17,8 +17,9 @@ from ml_readiness.facts import Facts, is_example_config
 from ml_readiness.facts.python import Call, PythonFacts
 from ml_readiness.registry import check
 
+from ._deepchecks import deepchecks_runs
 from ._ray_preprocessor import ray_saved_preprocessor
-from ._shared import automated_run, entry_symbol
+from ._shared import automated_run, entry_symbol, scheduled_run
 from ._sources import data_source
 
 ITEM = "monitor-3"
@@ -335,6 +336,27 @@ def _skew_jobs(facts: Facts) -> list[Evidence | Hint]:
         if TRAINING_WORDS.search(ref) and current.verdict == "production":
             detail = f"Evidently comparison of training ({ref[1:]}) with serving data ({cur[1:]})"
             out.append(call_evidence(ITEM, path, call, detail))
+    for run in deepchecks_runs(facts):
+        if run.current.verdict == "production" and run.reference.verdict != "production":
+            detail = (
+                f"Deepchecks {run.check} compares reference data ({run.reference.why}) with "
+                f"serving data ({run.current.why})"
+            )
+            # a push-triggered job re-reads the same committed sample; fresh serving data
+            # is compared only when a schedule runs it
+            sched = scheduled_run(facts, run.path, run.call.scope)
+            detail += f" on a schedule via {sched.root}" if sched else ", not on a schedule"
+            credit = "automated" if sched else "manual"
+            out.append(call_evidence(ITEM, run.path, run.call, detail, credit=credit))
+        elif run.current.verdict == "offline":
+            out.append(
+                Hint(
+                    ITEM,
+                    f"{run.path}:{run.call.line} runs Deepchecks {run.check} between offline "
+                    f"splits ({run.reference.why} vs {run.current.why}): an offline comparison, "
+                    "not training-serving skew; not credited",
+                )
+            )
     for path, pf, call in _method_calls(facts, "create_monitoring_schedule"):
         if pf.method_calls("suggest_baseline") and pf.imports_module("sagemaker"):
             detail = "SageMaker Model Monitor schedule against a training baseline"

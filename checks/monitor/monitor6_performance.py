@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ml_readiness.checks.infra._shared import library_hint, training_entry_points
+
 from ml_readiness.checklib import always_skipped, test_evidence
+from ml_readiness.entrypoints import serving_entry_points
 from ml_readiness.evidence import Evidence, Hint
 from ml_readiness.facts import Facts
 from ml_readiness.registry import check
@@ -15,6 +18,38 @@ from ._shared import emit_rules
 ITEM = "monitor-6"
 ASV_BENCH = re.compile(r"^(time|mem|peakmem|track|timeraw)_")
 PERF_RULES = r"latency|duration|request|throughput|rps|memory|cpu|gpu|qps|p9[59]|seconds_bucket"
+
+
+PACKAGED = re.compile(r"^\[(project|tool\.poetry)\]\s*$", re.M)
+
+
+def _is_library(facts: Facts) -> bool:
+    """A packaged repository (`pyproject.toml` with `[project]`/`[tool.poetry]`, `setup.py`,
+    `setup.cfg`) with no training and no serving entry point: its benchmarks time the
+    package's own functions, not an ML system (the library rule of infra-1, infra-4, data-3)."""
+    if training_entry_points(facts) or serving_entry_points(facts):
+        return False
+    if facts.repo.glob("setup.py", "setup.cfg"):
+        return True
+    text = facts.text("pyproject.toml") if facts.repo.glob("pyproject.toml") else None
+    return bool(text and PACKAGED.search(text))
+
+
+def _benchmarks(facts: Facts) -> Iterator[Evidence]:
+    """pytest-benchmark tests and asv suites next to an `asv.conf.json`."""
+    for path, pf in facts.python_files(mentions=("benchmark",), tests=True):
+        for fn in pf.tests():  # a benchmark measures; it need not assert
+            if "benchmark" in fn.params and not always_skipped(fn, pf):
+                yield test_evidence(ITEM, path, fn, f"pytest-benchmark test {fn.qualname}")
+    if facts.repo.named("asv.conf.json"):
+        for path, pf in facts.python_files(select=lambda p: "benchmarks/" in f"/{p}"):
+            if "benchmarks/" not in f"/{path}":
+                continue
+            bench = next((f for f in pf.functions if ASV_BENCH.match(f.name)), None)
+            if bench is not None:
+                yield Evidence(
+                    ITEM, f"asv benchmark {bench.qualname}", path, bench.line, symbol=bench.qualname
+                )
 
 
 @check(ITEM)
@@ -27,22 +62,15 @@ def performance_tracking(facts: Facts) -> Iterator[Evidence | Hint]:
     alarms in CloudFormation or Terraform). Benchmarks are automated when automation runs them;
     an alert rule is automated only when a monitoring system loads it.
     """
-    found = False
-    for path, pf in facts.python_files(mentions=("benchmark",), tests=True):
-        for fn in pf.tests():  # a benchmark measures; it need not assert
-            if "benchmark" in fn.params and not always_skipped(fn, pf):
-                found = True
-                yield test_evidence(ITEM, path, fn, f"pytest-benchmark test {fn.qualname}")
-    if facts.repo.named("asv.conf.json"):
-        for path, pf in facts.python_files(select=lambda p: "benchmarks/" in f"/{p}"):
-            if "benchmarks/" not in f"/{path}":
-                continue
-            bench = next((f for f in pf.functions if ASV_BENCH.match(f.name)), None)
-            if bench is not None:
-                found = True
-                yield Evidence(
-                    ITEM, f"asv benchmark {bench.qualname}", path, bench.line, symbol=bench.qualname
-                )
+    found = library = False
+    benches = list(_benchmarks(facts))
+    if benches and _is_library(facts):
+        sites = [f"{e.path}:{e.line}" for e in benches]
+        library = True
+        yield library_hint(ITEM, "benchmarks time the package's own functions", sites)
+    else:
+        found = bool(benches)
+        yield from benches
     for path, pf in facts.python_files(mentions=("locust",), tests=None):
         users = [
             c
@@ -54,7 +82,7 @@ def performance_tracking(facts: Facts) -> Iterator[Evidence | Hint]:
             yield Evidence(ITEM, f"locust load test {users[0].qualname}", path, users[0].line)
     rules = emit_rules(ITEM, facts, PERF_RULES, "serving performance")
     yield from rules
-    if not found and not rules:
+    if not found and not rules and not library:
         yield Hint(
             ITEM,
             "no pytest-benchmark/asv/locust benchmarks and no alert rules on latency, "

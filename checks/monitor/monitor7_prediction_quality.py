@@ -11,9 +11,10 @@ from ml_readiness.facts import Facts
 from ml_readiness.facts.python import MAIN, Call
 from ml_readiness.registry import check
 
+from ._deepchecks import deepchecks_runs
 from ._platform import platform_monitors
 from ._shared import automated_run, emit_rules, scheduled_run
-from ._sources import data_source
+from ._sources import data_source, served_or_fresh
 
 ITEM = "monitor-7"
 DETECTORS = {
@@ -83,6 +84,10 @@ def production_quality_monitoring(facts: Facts) -> Iterator[Evidence | Hint]:
                     f"current data ({source.why}) is production data (serving logs, requests, "
                     "a recent window); not credited",
                 )
+    for produced in _deepchecks_monitors(facts):
+        found = found or isinstance(produced, Evidence)
+        explained = True
+        yield produced
     for path, pf in facts.python_files(
         mentions=("alibi_detect", "nannyml", "model_monitor", "ModelMonitor", "whylogs",
                   "ModelDeploymentMonitoringJob"), tests=False, notebooks=True
@@ -102,12 +107,22 @@ def production_quality_monitoring(facts: Facts) -> Iterator[Evidence | Hint]:
             continue
         run = scheduled_run(facts, path, MAIN)
         line = min((c.line for c in pf.calls if c.scope == MAIN), default=1)
-        if run is not None:
+        fresh = served_or_fresh(path, pf) if run is not None else None
+        if run is not None and fresh:
             found = True
             yield Evidence(
-                ITEM, f"evaluation {path} runs on a schedule via {run.root}", path, line,
-                symbol=MAIN,
+                ITEM, f"evaluation {path} runs on a schedule via {run.root} and scores {fresh}",
+                path, line, symbol=MAIN,
             )  # fmt: skip
+        elif run is not None:
+            explained = True
+            yield Hint(
+                ITEM,
+                f"{path} runs on a schedule via {run.root}, but it scores a model file on a "
+                "static split: nothing shows it loads the serving/registered model or data "
+                "newer than training (offline evaluation, not production monitoring); not "
+                "credited",
+            )
         elif automated_run(facts, path, MAIN) is not None:
             yield Hint(ITEM, f"{path} runs on change, not on a schedule over fresh labels")
     for produced in _scheduled_champion_evaluation(facts):
@@ -126,6 +141,46 @@ def production_quality_monitoring(facts: Facts) -> Iterator[Evidence | Hint]:
             ITEM,
             "no production drift/quality monitor, scheduled evaluation or quality alert rule",
         )
+
+
+def _deepchecks_monitors(facts: Facts) -> Iterator[Evidence | Hint]:
+    """Deepchecks drift checks on production data with a condition or threshold that fails the
+    run: manual when run by hand or on change, automated when a schedule runs them. A check
+    between two offline splits, or without a threshold, is not credited."""
+    for run in deepchecks_runs(facts):
+        where = f"{run.path}:{run.call.line}"
+        if run.current.verdict != "production":
+            what = (
+                "data that is not production data (an offline comparison"
+                if run.current.verdict == "offline"
+                else "data nothing shows is production data (serving logs, requests, a window"
+            )
+            yield Hint(
+                ITEM,
+                f"{where} runs Deepchecks {run.check} on {what}: {run.current.why}); not credited",
+            )
+            continue
+        if run.gate is None:
+            yield Hint(
+                ITEM,
+                f"{where} runs Deepchecks {run.check} on production data, but no condition or "
+                "threshold fails the run; not credited",
+            )
+            continue
+        scope = run.call.scope
+        sched = scheduled_run(facts, run.path, scope)
+        detail = (
+            f"Deepchecks {run.check} on production data ({run.current.why}) with a threshold "
+            f"({run.gate})"
+        )
+        if sched is not None:
+            yield call_evidence(
+                ITEM, run.path, run.call, f"{detail} on a schedule via {sched.root}"
+            )
+        else:
+            yield call_evidence(
+                ITEM, run.path, run.call, f"{detail}, not on a schedule", credit="manual"
+            )
 
 
 def _platform_schedules(facts: Facts) -> Iterator[Evidence | Hint]:

@@ -145,7 +145,8 @@ def test_airflow_dag_with_schedule_and_training_task(tmp_path: Path) -> None:
             "dags/retrain.py:5",
             "config",
             "automated",
-            "Airflow DAG scheduled `@weekly` runs a training task",
+            "Airflow DAG scheduled `@weekly` runs a training task (`train`; keyword fallback: "
+            "the task's code could not be resolved)",
         )
     ]
     assert produced[0].symbol == "dags/retrain.py#retrain"

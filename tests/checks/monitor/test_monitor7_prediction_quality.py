@@ -80,7 +80,8 @@ def test_scheduled_evaluation_and_quality_alert(tmp_path: Path) -> None:
             "code",
             "automated",
             "evaluation jobs/evaluate_production.py runs on a schedule via "
-            ".github/workflows/schedule.yml#job",
+            ".github/workflows/schedule.yml#job and scores production (the script is named "
+            "`evaluate_production`)",
         ),
         (
             "k8s/rules.yaml:7",
