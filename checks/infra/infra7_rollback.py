@@ -47,6 +47,13 @@ ROLLBACK_COMMAND = re.compile(
     r"|\broll[-_]?back(\.(sh|bash|py))?(\s|$)"
 )
 ROLLBACK_NAME = re.compile(r"(?i)roll[\s_-]?back")
+# commands that only ever move serving back; the others above (a traffic split, an alias or
+# stage switch, an endpoint update) are also how every deploy promotes a new model, so a CI
+# job running them is a rollback only when it is named for one or guarded by a failure
+UNDO_COMMAND = re.compile(
+    r"(?i)rollout\s+undo|helm\s+rollback|argo\s+rollouts\s+(undo|abort)|--to-revisions"
+    r"|\broll[-_]?back(\.(sh|bash|py))?(\s|$)"
+)
 _SHELL_IF = re.compile(r"^(el)?if\s")
 _CHECKED = re.compile(r"(?i)error|fail|latency|health|status|ready|rate|5xx|!\s")
 _VERSIONED = re.compile(
@@ -323,7 +330,7 @@ def _rollback_job(facts: Facts, root: Root) -> str | None:
     workflow `name:`) that runs commands."""
     lines = [ln.strip() for c in root.commands for ln in str(c).splitlines()]
     lines = [ln for ln in lines if ln and not ln.startswith("#")]
-    hit = next((ln for ln in lines if ROLLBACK_COMMAND.search(ln)), None)
+    hit = next((ln for ln in lines if UNDO_COMMAND.search(ln)), None)
     if hit:
         return f"runs `{hit[:80]}`"
     if not lines:
@@ -332,7 +339,10 @@ def _rollback_job(facts: Facts, root: Root) -> str | None:
     title = doc.get("name") if isinstance(doc, dict) else None
     names = [root.id.rsplit("#", 1)[-1], root.path.rsplit("/", 1)[-1], str(title or "")]
     named = next((n for n in names if ROLLBACK_NAME.search(n)), None)
-    return f"named `{named}`" if named else None
+    if named is None:
+        return None
+    switch = next((ln for ln in lines if ROLLBACK_COMMAND.search(ln)), None)
+    return f"named `{named}`, runs `{switch[:80]}`" if switch else f"named `{named}`"
 
 
 @check("infra-7")
