@@ -42,7 +42,10 @@ def feature_schema(facts: Facts) -> Iterator[Evidence | Finding | Hint]:
     temperature ...) are not feature rows. A schema nothing validates against is a
     "not validated against" finding and earns nothing. Schemas defined only in tests, docs,
     examples or benchmarks describe fixture data, not the project's features, and are left out
-    (a test validating the project's own schema counts).
+    (a test validating the project's own schema counts when it validates data the test or its
+    fixtures read, or that project code returns; a pandera or jsonschema validation of a frame
+    or record typed into the test, or generated at random, tests the schema, not the data, and
+    earns nothing).
     """
     found = False
     for produced in (

@@ -27,9 +27,17 @@ PII_TERM = (
 )
 PII_NAME = re.compile(rf"({PII_TERM})", re.I)
 PII_COLUMN = re.compile(rf"""["'](\w*(?:{PII_TERM})\w*|name|ip|dob)["']""", re.I)
-DATA_IGNORE = re.compile(
-    r"^/?(data|datasets?|raw|\S*\.(csv|parquet|tsv|jsonl|feather|h5|pkl))(/.*)?$"
+# .gitignore entries that keep data out of git (normalised: no leading `/` or `**/`, no trailing
+# `/`, `/*`, `/**`): a data folder at any depth, or data files by extension
+DATA_FOLDER = re.compile(
+    r"(data|datasets?|raw|raw[_-]data|processed|interim|[a-z]+[_-]data|data[_-][a-z0-9]+|"
+    r"dvc[_-]?(storage|store|remote))",
+    re.I,
 )
+DATA_FILE = re.compile(
+    r"[^/]*\.(csv|parquet|tsv|jsonl|feather|h5|hdf5|pkl|npy|npz|arrow|tfrecords?)(\.gz)?", re.I
+)
+NOT_DATA_GLOB = re.compile(r"\.(lock|log|tmp|swp|bak|pid|journal|sqlite-journal)$", re.I)
 PRIVACY_DOCS = (
     r"privacy|personal data|\bpii\b|gdpr|data (access|retention|protection|deletion)|"
     r"retention|access control"
@@ -150,11 +158,37 @@ def _personal_data(name: str, body: str, call_lines: list[str]) -> str | None:
     return None
 
 
+def ignores_data(entry: str, folder: str = "") -> bool:
+    """True when the .gitignore entry `entry` (in a .gitignore in `folder`) keeps data out of
+    git: its last path component is a data folder at any depth (`data/`, `app/data`,
+    `**/data/`, `src/data/raw`), or data files (`*.csv`, `data/**/*.parquet`), or it ignores a
+    sub-folder or all files of a data folder (`data/*`, `data/qdrant_db/`). One non-data file
+    inside a data folder (`data/index/.lock`, `data/.gitkeep`) does not count, and neither do
+    negations or comments."""
+    entry = entry.strip()
+    if not entry or entry.startswith(("#", "!")):
+        return False
+    folder_like = entry.endswith("/") or entry.endswith("/*") or entry.endswith("/**")
+    while entry.endswith(("/", "/*", "/**")):
+        entry = entry.removesuffix("/").removesuffix("/*").removesuffix("/**").rstrip("/")
+    entry = re.sub(r"^(/|\*\*/)+", "", entry)
+    parts = [p for p in (folder.strip("/") + "/" + entry).split("/") if p and p != "**"]
+    if not parts:
+        return False
+    last = parts[-1]
+    if DATA_FOLDER.fullmatch(last) or DATA_FILE.fullmatch(last):
+        return True
+    in_data = any(DATA_FOLDER.fullmatch(p) for p in parts[:-1])
+    glob = "*" in last and not NOT_DATA_GLOB.search(last)
+    return in_data and (glob or folder_like or "." not in last)
+
+
 def data_out_of_git(facts: Facts) -> Iterator[Evidence | Hint]:
     ignores = []
     for path in facts.repo.named(".gitignore"):
+        folder = path.rsplit("/", 1)[0] if "/" in path else ""
         for number, line in enumerate(facts.lines(path), start=1):
-            if DATA_IGNORE.match(line.strip()):
+            if ignores_data(line, folder):
                 ignores.append((path, number, line.strip()))
     remote = None
     for path in facts.repo.glob(".dvc/config", "*/.dvc/config"):
@@ -232,11 +266,11 @@ def privacy_controls(facts: Facts) -> Iterator[Evidence | Hint]:
     hashlib digests applied to identifier columns such as email/user_id, masking or
     pseudonymisation functions of personal data that are called — named for it or handling
     identifier columns, not boolean `mask` helpers —, scrubadub), data kept out of git (a
-    .gitignore entry for
-    data AND a DVC remote or Git LFS), documented access/retention/privacy rules (Markdown
-    sections with substance) and secret scanning (gitleaks/trufflehog/detect-secrets in
-    pre-commit or a CI workflow). Committed personal data is checked by
-    `committed-personal-data`, which caps the item at none.
+    .gitignore entry for a data folder at any depth or for data files — not one non-data file
+    inside a data folder such as `data/index/.lock` — AND a DVC remote or Git LFS), documented
+    access/retention/privacy rules (Markdown sections with substance) and secret scanning
+    (gitleaks/trufflehog/detect-secrets in pre-commit or a CI workflow). Committed personal
+    data is checked by `committed-personal-data`, which caps the item at none.
     """
     found = False
     for source in (presidio, scrubbers, hashing, masking, data_out_of_git, secret_scanning):

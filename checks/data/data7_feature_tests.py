@@ -15,6 +15,7 @@ from ml_readiness.registry import check
 from ml_readiness.routes import client_route_targets
 
 from ._shared import calls_from, function_text
+from .image_inputs import image_input_modules
 from .nlp_inputs import nlp_input_modules
 
 ITEM = "data-7"
@@ -197,7 +198,7 @@ def feature_modules(facts: Facts) -> dict[str, tuple[str, set[str]]]:
         found = _why_feature(facts, path, pf)
         if found:
             out[path] = found
-    for path, found in nlp_input_modules(facts).items():
+    for path, found in {**image_input_modules(facts), **nlp_input_modules(facts)}.items():
         if path not in out and not NON_FEATURE_DIRS.search(path) and not path.startswith("../"):
             out[path] = found
     return out
@@ -325,12 +326,14 @@ def feature_code_tests(facts: Facts) -> Iterator[Evidence | Hint]:
     feature_engineering/ ...; not monitoring code such as feature_drift.py) and by what they do
     (ColumnTransformer construction, scikit-learn-style transformer classes that project code
     uses to build a model input, feature/preprocess/transform functions calling pandas, numpy,
-    scikit-learn, PySpark ...). Credits each live test (asserting, not always skipped) that
-    imports such a module and calls into it, or whose test-client requests (`client.post(
-    "/predict")`) reach a route handler that calls feature code (of its own module or imported
-    from a feature module, directly or through helpers of its file); automated when CI
-    collects it. Untested feature
-    modules are listed; a committed Cobertura coverage.xml adds their line coverage (manual).
+    scikit-learn, PySpark ...; image/audio input transforms of torchvision, albumentations,
+    kornia, tf.image, Keras preprocessing layers, Hugging Face image processors or torchaudio
+    in code that training reaches, such as a LightningDataModule). Credits each live test
+    (asserting, not always skipped) that imports such a module and calls into it, or whose
+    test-client requests (`client.post("/predict")`) reach a route handler that calls feature
+    code (of its own module or imported from a feature module, directly or through helpers of
+    its file); automated when CI collects it. Untested feature modules are listed; a committed
+    Cobertura coverage.xml adds their line coverage (manual).
     """
     modules = feature_modules(facts)
     if not modules:

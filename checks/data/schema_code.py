@@ -21,6 +21,7 @@ from ._shared import (
     receiver,
     tfx_component_unused,
 )
+from .literal_data import literal_test_data
 
 ITEM = "data-1"
 PANDERA_DECORATORS = ("check_types", "check_input", "check_output", "check_io")
@@ -124,6 +125,10 @@ def pandera_evidence(facts: Facts) -> Iterator[Evidence | Finding | Hint]:
             ):
                 validated.add(name)
                 _p, _l, cols, kind = schemas[name]
+                data = call.args[0] if call.args else call.kw("check_obj")
+                if literal_test_data(facts, path, pf, call, data):
+                    yield _literal_hint(f"`{call.name}`", path, call)
+                    continue
                 detail = f"{kind} `{name}` covers {column_list(cols)}; validated by `{call.name}`"
                 yield call_evidence(ITEM, path, call, detail)
     for path, pf in files:
@@ -155,6 +160,14 @@ def pandera_evidence(facts: Facts) -> Iterator[Evidence | Finding | Hint]:
                 path,
                 line,
             )
+
+
+def _literal_hint(what: str, path: str, call: Call) -> Hint:
+    return Hint(
+        ITEM,
+        f"{what} at {path}:{call.line} validates data written in the test (a literal or "
+        "generated frame): it tests the schema, not the project's data; not credited",
+    )
 
 
 def _signature(facts: Facts, path: str, line: int) -> str:
@@ -263,6 +276,10 @@ def jsonschema_evidence(facts: Facts) -> Iterator[Evidence | Finding | Hint]:
                 )
                 continue
             linked.update(named)
+            data = call.kw("instance", call.args[0] if call.args else None)
+            if call.attr == "validate" and literal_test_data(facts, path, pf, call, data):
+                yield _literal_hint(f"`{call.name}`", path, call)
+                continue
             cols = [c for s in named for c in schemas[s]] + (inline or [])
             where = ", ".join(f"`{s}`" for s in named) or "an inline schema"
             detail = (

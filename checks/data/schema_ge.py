@@ -14,6 +14,7 @@ from ml_readiness.facts import Facts, is_example_config, is_test_path
 from ml_readiness.facts.python import Call, Function, PythonFacts
 
 from ._shared import column_list, first_line, function_text, receiver
+from .literal_data import reads_data
 
 ITEM = "data-1"
 SUITE_GLOBS = (
@@ -212,15 +213,6 @@ def _run_sites(pf: PythonFacts) -> list[tuple[Call, str]]:
     return sites
 
 
-def _reads_data(calls: list[Call]) -> bool:
-    """True when a dataset is built from data read from a file, table or URL (`pd.read_csv`,
-    `spark.read...`, `ge.read_csv`), not from a literal frame written in the test."""
-    return any(
-        c.attr.startswith("read_") or ".read." in f"{c.name}." or c.attr in ("load", "table")
-        for c in calls
-    )
-
-
 def _expected_columns(facts: Facts, path: str, fn: Function, exps: list[Call]) -> list[str]:
     """Columns named by `expect_*` calls, resolving a list assigned in the test itself
     (`column_list = ["id", "title"]; df.expect_table_columns_to_match_ordered_list(...)`)."""
@@ -267,7 +259,7 @@ def fixture_dataset_tests(facts: Facts) -> Iterator[Evidence | Hint]:
                 if not on:
                     continue
                 built = f"fixture `{name}` ({where})" if qual != fn.qualname else "the test"
-                if not _reads_data(scope):
+                if not reads_data(scope):
                     yield Hint(
                         ITEM,
                         f"Great Expectations expectations in {path}::{fn.qualname} run on a "
