@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ml_readiness.checks.infra._shared import library_hint, training_entry_points
+from ml_readiness.checks.infra._library import is_packaged_library
+from ml_readiness.checks.infra._shared import library_hint
 
 from ml_readiness.checklib import attestation_hint, call_evidence, doc_evidence, doc_sections
-from ml_readiness.entrypoints import serving_entry_points
 from ml_readiness.evidence import Evidence, Hint
 from ml_readiness.facts import Facts
 from ml_readiness.registry import check
@@ -68,25 +68,9 @@ def _feature_store(facts: Facts) -> Iterator[Evidence]:
             )
 
 
-PACKAGED = re.compile(r"^\[(project|tool\.poetry)\]\s*$", re.M)
-
-
-def _is_library(facts: Facts) -> bool:
-    """The repository is a library: it packages its code (`pyproject.toml` with `[project]`
-    or `[tool.poetry]`, `setup.py`, `setup.cfg`) and has no training and no serving entry
-    point. Its benchmarks time the package's own functions, not the features of an ML system
-    (the rule infra-1 and infra-4 apply to a library's own tests)."""
-    if training_entry_points(facts) or serving_entry_points(facts):
-        return False
-    if facts.repo.glob("setup.py", "setup.cfg"):
-        return True
-    text = facts.text("pyproject.toml") if facts.repo.glob("pyproject.toml") else None
-    return bool(text and PACKAGED.search(text))
-
-
 def _benchmarks(facts: Facts) -> Iterator[Evidence | Hint]:
     found = list(_benchmark_sites(facts))
-    if found and _is_library(facts):
+    if found and is_packaged_library(facts):
         sites = [f"{e.path}:{e.line}" for e in found]
         yield library_hint(ITEM, "benchmarks time the package's own functions", sites)
         return

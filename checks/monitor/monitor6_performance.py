@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ml_readiness.checks.infra._shared import library_hint, training_entry_points
+from ml_readiness.checks.infra._library import is_packaged_library
+from ml_readiness.checks.infra._shared import library_hint
 
 from ml_readiness.checklib import always_skipped, test_evidence
-from ml_readiness.entrypoints import serving_entry_points
 from ml_readiness.evidence import Evidence, Hint
 from ml_readiness.facts import Facts
 from ml_readiness.registry import check
@@ -18,21 +18,6 @@ from ._shared import emit_rules
 ITEM = "monitor-6"
 ASV_BENCH = re.compile(r"^(time|mem|peakmem|track|timeraw)_")
 PERF_RULES = r"latency|duration|request|throughput|rps|memory|cpu|gpu|qps|p9[59]|seconds_bucket"
-
-
-PACKAGED = re.compile(r"^\[(project|tool\.poetry)\]\s*$", re.M)
-
-
-def _is_library(facts: Facts) -> bool:
-    """A packaged repository (`pyproject.toml` with `[project]`/`[tool.poetry]`, `setup.py`,
-    `setup.cfg`) with no training and no serving entry point: its benchmarks time the
-    package's own functions, not an ML system (the library rule of infra-1, infra-4, data-3)."""
-    if training_entry_points(facts) or serving_entry_points(facts):
-        return False
-    if facts.repo.glob("setup.py", "setup.cfg"):
-        return True
-    text = facts.text("pyproject.toml") if facts.repo.glob("pyproject.toml") else None
-    return bool(text and PACKAGED.search(text))
 
 
 def _benchmarks(facts: Facts) -> Iterator[Evidence]:
@@ -64,7 +49,7 @@ def performance_tracking(facts: Facts) -> Iterator[Evidence | Hint]:
     """
     found = library = False
     benches = list(_benchmarks(facts))
-    if benches and _is_library(facts):
+    if benches and is_packaged_library(facts):
         sites = [f"{e.path}:{e.line}" for e in benches]
         library = True
         yield library_hint(ITEM, "benchmarks time the package's own functions", sites)
