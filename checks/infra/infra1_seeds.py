@@ -284,6 +284,7 @@ def seeded_randomness(facts: Facts) -> Iterator[Evidence | Hint]:
             "infra-1",
             f"partial seeding, not credited: the training framework {frameworks} is never "
             f"seeded, so training is not repeatable; seeded only: {partial}",
+            priority=1,  # the seed breakdown explains infra-1 best: it leads the reason
         )
     else:
         yield from found
@@ -303,12 +304,13 @@ def seeded_randomness(facts: Facts) -> Iterator[Evidence | Hint]:
             "seeds outside the training code (no training entry point imports these files), "
             f"not credited: {', '.join(outside[:5])}",
         )
-    elif outside:  # one hint gives the whole seed breakdown (and sorts first: the reason)
+    elif outside:  # one hint gives the whole seed breakdown (its priority makes it the reason)
         yield Hint(
             "infra-1",
             "fixed seeds only outside the training code (no training entry point imports these "
             f"files), not credited: {', '.join(outside[:5])}; no fixed seed found in the "
             "training code",
+            priority=1,
         )
     if entries and not seeded and not outside:
         yield Hint("infra-1", "no fixed seed found in the training code")
