@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from ml_readiness.checks.data._shared import tfx_component_unused
+from ml_readiness.checks.model._managed_tuning import managed_tuning
 from ml_readiness.checks.model._shared import call_at, evidence_at
 
 from ml_readiness.checklib import iter_yaml_files
@@ -257,19 +258,29 @@ def hyperparameter_search(facts: Facts) -> Iterator[Evidence | Hint]:
 
     Looks for scikit-learn searches (GridSearchCV, RandomizedSearchCV, Halving*) that are
     fitted, Optuna studies that are optimised (`create_study` then `.optimize`), Ray Tune
-    (`tune.run`, `Tuner(...).fit()`), hyperopt `fmin`, Keras Tuner searches that `.search`
-    (or that `tuner_fn` returns in a `TunerFnResult` to a TFX Tuner component in a pipeline),
-    Spark ML `CrossValidator`/`TrainValidationSplit` that are fitted,
-    W&B sweeps, and sweep configs (W&B sweep YAML, Hydra optuna/ax/nevergrad sweepers under
-    `hydra: sweeper:` or `hydra/sweeper` overrides, Katib Experiments). An import, or a search
-    object that is never run, earns nothing. Search code is automated when the pipeline or CI
-    executes it; a notebook with saved outputs is a manual result. A search run inside a test
-    file counts only when it searches the model a project function builds
+    (`tune.run`, `Tuner(...).fit()`), hyperopt `fmin`, Keras Tuner searches that `.search` (or
+    that `tuner_fn` returns in a `TunerFnResult` to a TFX Tuner component in a pipeline), Spark
+    ML `CrossValidator`/`TrainValidationSplit` that are fitted, W&B sweeps, and sweep configs
+    (W&B sweep YAML, Hydra optuna/ax/nevergrad sweepers under `hydra: sweeper:` or
+    `hydra/sweeper` overrides, Katib Experiments), and managed tuning services: a SageMaker
+    `HyperparameterTuner` run by `.fit` or by a `TuningStep` that a `Pipeline(steps=[...])`
+    lists, a Vertex AI `HyperparameterTuningJob(...).run()` (or `HyperparameterTuningJobRunOp`
+    in a pipeline), an Azure ML `command(...).sweep(...)`/ HyperDrive job that is submitted, and
+    an Azure ML `type: sweep` job YAML that CI, a script or the README submits. An import, or a
+    search object that is never run, earns nothing. Search code is automated when the pipeline
+    or CI executes it; a notebook with saved outputs is a manual result. A search run inside a
+    test file counts only when it searches the model a project function builds
     (`GridSearchCV(build_model(p), grid)`), and then as manual evidence; a test searching an
     estimator class it instantiates itself checks the search API and earns nothing.
     """
     found = False
-    for value in (*code_searches(facts), *optuna_studies(facts), *config_searches(facts)):
+    values = (
+        *code_searches(facts),
+        *optuna_studies(facts),
+        *config_searches(facts),
+        *managed_tuning(facts),
+    )
+    for value in values:
         found = found or isinstance(value, Evidence)
         yield value
     if not found:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 
 from ml_readiness.checks.model._compare import module_guards
+from ml_readiness.checks.model._registry_champion import registry_champions
 from ml_readiness.checks.model._shared import (
     call_at,
     code_text,
@@ -419,7 +420,10 @@ def baseline_comparison(facts: Facts) -> Iterator[Evidence | Hint]:
     directly or through values computed from it (not a sanity check against a literal 0),
     or a `candidate_*` metric compared with a `current_*` one (champion/challenger);
     loading the production or
-    champion model and scoring it next to the candidate; `mlflow.evaluate(baseline_model=...)`;
+    champion model and scoring it next to the candidate; the candidate's score compared with
+    the scores of every registered version (a loop over `search_model_versions` loading
+    `models:/name/version`, then `score >= max(scores.values())` deciding a flag);
+    `mlflow.evaluate(baseline_model=...)`;
     `dvc metrics diff` / `dvc exp diff` run by a CI job of any system (the job's trigger
     decides: automated on push/PR/MR/schedule, manual when triggered by hand) or in scripts;
     a TFX `Evaluator(baseline_model=...)` added to the pipeline (with its change threshold).
@@ -433,6 +437,7 @@ def baseline_comparison(facts: Facts) -> Iterator[Evidence | Hint]:
     found += list(naive_baselines(facts, skip))
     found += list(comparisons(facts, skip))
     found += list(production_comparisons(facts, skip))
+    found += list(registry_champions(facts, skip))
     found += list(dvc_diffs(facts))
     for value in tfx_baseline_evaluations(facts, ITEM):
         (found if isinstance(value, Evidence) else hints).append(value)

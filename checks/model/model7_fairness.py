@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ml_readiness.checks.model._clarify import clarify_bias
 from ml_readiness.checks.model._compare import module_thresholds
 from ml_readiness.checks.model._shared import call_at, thresholds_in
 from ml_readiness.checks.model.model1_specs import card_specs
@@ -157,12 +158,23 @@ def inclusion_testing(facts: Facts) -> Iterator[Evidence | Hint]:
     `equalized_odds_difference`, ...) and `MetricFrame(..., sensitive_features=...)`, AIF360
     dataset/classification metrics whose fairness methods are called, TFMA Fairness Indicators
     (code or eval config), the What-If Tool, and fairness/bias sections of model cards that
-    report numbers. Code checking a threshold in the same function (`assert dpd < 0.1`) is
-    automated when CI or the pipeline runs it; without a threshold it is manual; a notebook
-    with saved outputs is a manual result.
+    report numbers, and SageMaker Clarify bias analysis: a `ClarifyCheckStep` with a
+    `DataBiasCheckConfig`/`ModelBiasCheckConfig` (`BiasConfig(facet_name=...)`) that a
+    `Pipeline(steps=[...])` lists (automated-capable only when the check is not skipped on the
+    run path and has baseline constraints; a runner setting `SkipModelBiasCheck=True` leaves it
+    manual), or `SageMakerClarifyProcessor.run_bias/run_post_training_bias` (manual). Code
+    checking a threshold in the same function (`assert dpd < 0.1`) is automated when CI or the
+    pipeline runs it; without a threshold it is manual; a notebook with saved outputs is a
+    manual result.
     """
     found = False
-    for value in (*fairness_code(facts), *fairness_configs(facts), *card_sections(facts)):
+    values = (
+        *fairness_code(facts),
+        *fairness_configs(facts),
+        *card_sections(facts),
+        *clarify_bias(facts),
+    )
+    for value in values:
         found = found or isinstance(value, Evidence)
         yield value
     if not found:
