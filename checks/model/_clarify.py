@@ -22,6 +22,7 @@ from collections.abc import Iterator
 
 from ml_readiness.checks.model._sagemaker_steps import (
     bound_value,
+    call_node,
     callee,
     in_pipeline,
     kw,
@@ -31,7 +32,6 @@ from ml_readiness.checks.model._shared import call_at
 
 from ml_readiness.evidence import Evidence, Hint
 from ml_readiness.facts import Facts
-from ml_readiness.facts.python import Call
 
 ITEM = "model-7"
 CONFIGS = {"DataBiasCheckConfig": "pre-training", "ModelBiasCheckConfig": "post-training"}
@@ -40,20 +40,6 @@ RUNS = {
     "run_pre_training_bias": "pre-training",
     "run_post_training_bias": "post-training",
 }
-
-
-def _node(facts: Facts, path: str, call: Call) -> ast.Call | None:
-    tree = facts.syntax_tree(path)
-    if tree is None:
-        return None
-    return next(
-        (
-            n
-            for n in ast.walk(tree)
-            if isinstance(n, ast.Call) and n.lineno == call.line and callee(n) == call.attr
-        ),
-        None,
-    )
 
 
 def _facet(facts: Facts, path: str, line: int, config: ast.expr | None) -> str | None:
@@ -80,7 +66,7 @@ def clarify_steps(facts: Facts) -> Iterator[Evidence | Hint]:
         for call in pf.calls:
             if call.attr != "ClarifyCheckStep":
                 continue
-            node = _node(facts, path, call)
+            node = call_node(facts, path, call)
             config = kw(node, "clarify_check_config") if node is not None else None
             config = bound_value(facts, path, call.line, config) if config is not None else None
             kind = CONFIGS.get(callee(config)) if isinstance(config, ast.Call) else None
@@ -123,7 +109,7 @@ def clarify_processors(facts: Facts) -> Iterator[Evidence | Hint]:
         for call in pf.calls:
             if call.attr not in RUNS:
                 continue
-            node = _node(facts, path, call)
+            node = call_node(facts, path, call)
             if node is None:
                 continue
             given = kw(node, "bias_config") or kw(node, "data_bias_config")

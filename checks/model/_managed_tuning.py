@@ -24,6 +24,7 @@ from collections.abc import Iterator
 
 from ml_readiness.checks.model._sagemaker_steps import (
     bound_value,
+    call_node,
     callee,
     in_pipeline,
     kw,
@@ -38,20 +39,6 @@ from ml_readiness.facts.python import Call, PythonFacts
 ITEM = "model-3"
 SUBMIT = frozenset({"create_or_update", "begin_create_or_update", "submit"})
 AZ_SUBMIT = re.compile(r"\baz\s+ml\s+job\s+(create|submit)\b")
-
-
-def _line_node(facts: Facts, path: str, call: Call) -> ast.Call | None:
-    tree = facts.syntax_tree(path)
-    if tree is None:
-        return None
-    return next(
-        (
-            n
-            for n in ast.walk(tree)
-            if isinstance(n, ast.Call) and n.lineno == call.line and callee(n) == call.attr
-        ),
-        None,
-    )
 
 
 def _assigned(facts: Facts, path: str, line: int) -> str | None:
@@ -92,7 +79,7 @@ def sagemaker_tuners(facts: Facts) -> Iterator[Evidence | Hint]:
 
 
 def _judge_tuner(facts: Facts, path: str, pf: PythonFacts, call: Call) -> Evidence | Hint:
-    node = _line_node(facts, path, call)
+    node = call_node(facts, path, call)
     ranges = None
     if node is not None:
         ranges = kw(node, "hyperparameter_ranges") or (node.args[2] if len(node.args) > 2 else None)
@@ -129,7 +116,7 @@ def _judge_tuner(facts: Facts, path: str, pf: PythonFacts, call: Call) -> Eviden
 def _tuner_source(facts: Facts, path: str, step: Call) -> str | None:
     """The name a TuningStep takes its tuner from (`tuner=t`, `step_args=t.fit(...)`,
     `step_args=args` with `args = t.fit(...)`)."""
-    node = _line_node(facts, path, step)
+    node = call_node(facts, path, step)
     if node is None:
         return None
     given = kw(node, "tuner")
@@ -149,7 +136,7 @@ def _takes(facts: Facts, path: str, step: Call, name: str | None, fits: list[Cal
     """Does the TuningStep take this tuner?"""
     if name is not None and _tuner_source(facts, path, step) == name:
         return True
-    node = _line_node(facts, path, step)
+    node = call_node(facts, path, step)
     args = kw(node, "step_args") if node is not None else None
     if args is None:
         return False
@@ -222,7 +209,7 @@ def vertex_tuning(facts: Facts) -> Iterator[Evidence | Hint]:
             continue
         for call in pf.calls:
             if call.attr == "HyperparameterTuningJob" and "aiplatform" in call.qualified:
-                node = _line_node(facts, path, call)
+                node = call_node(facts, path, call)
                 spec = kw(node, "parameter_spec") if node is not None else None
                 keys = _keys(facts, path, call.line, spec)
                 name = _assigned(facts, path, call.line)

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from ml_readiness.facts import Facts
+from ml_readiness.facts.python import Call
 
 CONTAINERS = ("if_steps", "else_steps")
 
@@ -36,6 +37,21 @@ def callee(node: ast.AST | None) -> str:
     if isinstance(node, ast.Attribute):
         return node.attr
     return node.id if isinstance(node, ast.Name) else ""
+
+
+def call_node(facts: Facts, path: str, call: Call) -> ast.Call | None:
+    """The syntax-tree node of a recorded call (same line, same callee name)."""
+    tree = facts.syntax_tree(path)
+    if tree is None:
+        return None
+    return next(
+        (
+            n
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Call) and n.lineno == call.line and callee(n) == call.attr
+        ),
+        None,
+    )
 
 
 def kw(call: ast.Call, key: str) -> ast.expr | None:
