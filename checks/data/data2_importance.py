@@ -13,6 +13,7 @@ from ml_readiness.facts.python import Call, PythonFacts
 from ml_readiness.registry import check
 
 from ._shared import calls_from, scope_at
+from .clarify_shap import clarify_shap
 
 ITEM = "data-2"
 SELECTORS = (
@@ -207,6 +208,10 @@ def feature_importance(facts: Facts) -> Iterator[Evidence | Hint]:
     drop-column/ablation functions that retrain, and SelectKBest/RFE/SelectFromModel/
     SequentialFeatureSelector used in a fitted pipeline; notebooks with saved outputs and
     committed report files (feature_importance.csv, shap_summary.png, ...) are manual results.
+    SageMaker Clarify SHAP explainability (a `ClarifyCheckStep` with a
+    `ModelExplainabilityCheckConfig(explainability_config=SHAPConfig(...))` listed in a
+    Pipeline's steps, or `SageMakerClarifyProcessor.run_explainability` with a `SHAPConfig`)
+    counts too; a skipped check is manual, a step no pipeline lists earns nothing.
     A notebook without saved outputs that nothing executes is listed only when nothing better
     (a script, a committed result) exists. Code evidence is automated when the pipeline or CI
     executes it. Imports alone earn nothing.
@@ -233,6 +238,10 @@ def feature_importance(facts: Facts) -> Iterator[Evidence | Hint]:
             yield ev
     for ev in _report_files(facts):
         found = True
+        yield ev
+    for ev in clarify_shap(facts):
+        if isinstance(ev, Evidence):
+            found = True
         yield ev
     for ev in unexecuted:
         if found:
