@@ -46,6 +46,18 @@ PROMOTE_CALL = re.compile(
     r"|transition_model_version_stage|set_registered_model_alias|create_model_version"
     r"|create_model_package|update_endpoint)$"
 )
+PROMOTE_WORDS = frozenset({"deploy", "upload", "register", "promote", "publish"})
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+
+
+def promotion_step(name: str) -> bool:
+    """A pipeline step that ships the model: `register_model`, `deploy`, or a Google Cloud
+    Pipeline Components op whose CamelCase words name it (`ModelUploadOp`, `ModelDeployOp`,
+    `EndpointDeployModelOp`); `EndpointCreateOp` alone ships nothing."""
+    words = {w.lower() for w in _WORD.findall(name)}
+    return bool(PROMOTE_CALL.match(name) or words & PROMOTE_WORDS)
+
+
 EXIT_CALLS = frozenset({"sys.exit", "exit", "quit", "os._exit"})
 _OPS = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
 

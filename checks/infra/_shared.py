@@ -22,6 +22,10 @@ TRAIN_FUNCTIONS = frozenset({"train", "train_model", "run_training", "fit_model"
 METRIC_WORDS = (
     r"auc|roc|accuracy|acc|f1|precision|recall|rmse|mae|mse|mape|r2|loss|score|metric|metrics"
     r"|ndcg|map|error|logloss|perplexity|bleu|iou|quality|wmape|smape|wape|mase"
+    # LLM/RAG evaluation (RAGAS, DeepEval, LlamaIndex, retrieval)
+    r"|faithfulness|answer_relevancy|answer_relevance|relevancy|context_precision"
+    r"|context_recall|groundedness|hallucination|hallucination_rate|correctness|exact_match"
+    r"|rouge\w*|bertscore|hit_rate|hitrate|mrr|pass_rate"
 )
 _METRIC = re.compile(rf"(?i)(^|[^a-z])({METRIC_WORDS})([^a-z]|$)")
 

@@ -6,6 +6,11 @@ import re
 from collections.abc import Iterable, Iterator
 
 from ml_readiness.checks.infra._commands import python_target, runs_pipeline, simple_commands
+from ml_readiness.checks.infra._module_training import (
+    compile_only,
+    kfp_submissions,
+    module_training_imports,
+)
 from ml_readiness.checks.infra._shared import gpu_only, training_entry_points
 
 from ml_readiness.automation import Root, test_hop
@@ -158,6 +163,9 @@ def pipeline_integration_test(facts: Facts) -> Iterator[Evidence | Hint]:
       execution and checks its status, manual when it only starts it.
     """
     found = False
+    for produced in kfp_submissions(facts, CI_SYSTEMS):
+        found = True
+        yield produced
     for produced in _platform_pipeline_runs(facts):
         found = True
         yield produced
@@ -191,6 +199,9 @@ def pipeline_integration_test(facts: Facts) -> Iterator[Evidence | Hint]:
                 yield Evidence("infra-3", detail, path, fn.line, "test", "manual", fn.qualname)
                 continue
             yield Evidence("infra-3", detail, path, fn.line, "test", symbol=fn.qualname)
+    for produced in module_training_imports(facts):
+        found = True
+        yield produced
     for path in facts.repo.files:
         if path.startswith("../") or is_test_path(path) or not E2E_SCRIPT.search(path):
             continue
@@ -214,6 +225,7 @@ def _ci_pipeline_runs(facts: Facts) -> Iterator[Evidence | Hint]:
     executes a training entry point's script body (`make train` → `python train.py`). A line
     that only names a training script (`zip -r release.zip train.py`) is not a run."""
     done: set[str] = set()
+    compiled: list[str] = []
     for root in facts.automation.roots:
         for command in root.commands:
             for line in str(command).splitlines():
@@ -245,6 +257,10 @@ def _ci_pipeline_runs(facts: Facts) -> Iterator[Evidence | Hint]:
     for entry in training_entry_points(facts):
         if entry.symbol not in (MAIN, MODULE):
             continue
+        pf = facts.python(entry.path) if entry.path.endswith(".py") else None
+        if entry.symbol == MAIN and pf is not None and compile_only(pf):
+            compiled.append(entry.path)
+            continue
         for run in facts.automation.executions(entry.path, entry.symbol):
             root = facts.automation.root(run.root)
             if root is None or root.id in done or test_hop(run.chain):
@@ -254,6 +270,13 @@ def _ci_pipeline_runs(facts: Facts) -> Iterator[Evidence | Hint]:
             done.add(root.id)
             how = " → ".join(str(h) for h in run.chain[1:4])
             yield _root_evidence(root, how, f"{root.id} executes the training script {entry.path}")
+    if compiled:
+        yield Hint(
+            "infra-3",
+            f"{', '.join(compiled[:3])} only compiles a KFP pipeline in its __main__ block: "
+            "its components run only when the compiled pipeline is submitted, so running the "
+            "script is not an end-to-end run; not credited",
+        )
 
 
 MODEL_STEP = re.compile(r"(?i)train|fit|predict|infer|evaluat|score|serve")

@@ -13,9 +13,14 @@ from ml_readiness.checks.infra._gates import (
     evaluation_context,
     gate_comparison,
     gates,
-    metric,
-    show,
-    threshold,
+    promotion_step,
+)
+from ml_readiness.checks.infra._llm_eval import (
+    LLM_METRIC,
+    asserted_gate,
+    evaluates_system,
+    framework_gate,
+    system_outputs,
 )
 from ml_readiness.checks.infra._sagemaker import condition_gates
 from ml_readiness.checks.infra._shared import (
@@ -32,20 +37,15 @@ from ml_readiness.checks.infra.infra4_recorded_verdict import recorded_verdict_g
 
 from ml_readiness.automation.callgraph import CallGraph
 from ml_readiness.checklib import call_evidence, find_calls, live_tests, test_evidence
+from ml_readiness.entrypoints import serving_entry_points
 from ml_readiness.evidence import Evidence, Hint
 from ml_readiness.facts import Facts, is_test_path
 from ml_readiness.facts.imports import module_index
-from ml_readiness.facts.python import Function, PythonFacts
+from ml_readiness.facts.python import PythonFacts
 from ml_readiness.registry import check
 
 _CMP_LINE = re.compile(r"[^-=<>]\s*(?:<=?|>=?)\s*[^<>=]")
 KFP_CONDITIONS = ("kfp.dsl.Condition", "kfp.dsl.If", "kfp.v2.dsl.Condition", "kfp.dsl.Elif")
-UNITTEST_COMPARE = {
-    "assertGreater": ">",
-    "assertGreaterEqual": ">=",
-    "assertLess": "<",
-    "assertLessEqual": "<=",
-}
 THRESHOLD_CALLS = (
     "tensorflow_model_analysis.GenericValueThreshold",
     "tensorflow_model_analysis.GenericChangeThreshold",
@@ -195,19 +195,38 @@ def metric_assertions_in_tests(facts: Facts) -> Iterator[Evidence | Hint]:
     than 0/1 and tiny tolerances, a named threshold or constant, a config value, or a
     baseline/champion value. `accuracy > 0.0`, `0 <= auc <= 1`, one run compared with another
     (`metric_1 < metric_2`) and formula checks (`abs(rmse(y, p) - 3.5) < 1e-9`) are not
-    quality gates. A test that runs only with a GPU earns manual at most. Without a training
-    entry point (an ML library's own test suite) nothing is credited.
+    quality gates. A test that runs only with a GPU earns manual at most.
+
+    LLM/RAG applications: RAGAS-style scores (`scores["faithfulness"] >= 0.75`), DeepEval
+    `assert_test(case, [Metric(threshold=0.7)])` / `assert metric.is_successful()` and
+    LlamaIndex `assert result.passing` are gates too, but only when the evaluated answers come
+    from calling the project's own code in the test or its fixtures: scoring literal strings
+    tests the metric, not the system. A repository with neither a training nor a serving entry
+    point (an ML library's own test suite) earns nothing; one that serves but does not train
+    needs the same proof that the system's outputs are evaluated.
     """
     library: list[str] = []
+    literal: list[str] = []
     trains = bool(training_entry_points(facts))
+    app = trains or bool(serving_entry_points(facts))
     for path, pf in facts.python_files(mentions=("assert",), tests=True):
         consts = constants(pf)
         for fn in live_tests(pf):
-            cond = _asserted_gate(facts, path, fn, consts)
-            if cond is None:
+            found = asserted_gate(facts, path, fn, consts)
+            llm = found is not None and bool(LLM_METRIC.search(found[0]))
+            if found is None:
+                found = framework_gate(facts, path, pf, fn, consts)
+                llm = found is not None
+            if found is None:
                 continue
-            if not trains:
+            cond, checked = found
+            if not app:
                 library.append(f"{path}:{fn.line} ({cond})")
+                continue
+            if (llm or not trains) and not evaluates_system(
+                checked, system_outputs(facts, path, pf, fn)
+            ):
+                literal.append(f"{path}:{fn.line} ({cond})")
                 continue
             detail = f"test asserts {cond}"
             gpu = gpu_only(pf, fn)
@@ -218,30 +237,13 @@ def metric_assertions_in_tests(facts: Facts) -> Iterator[Evidence | Hint]:
             yield test_evidence("infra-4", path, fn, detail)
     if library:
         yield library_hint("infra-4", "tests assert metric thresholds", library)
-
-
-def _asserted_gate(facts: Facts, path: str, fn: Function, consts: dict) -> str | None:
-    body = facts.lines(path)[fn.line - 1 : fn.end_line]
-    compares = any(_CMP_LINE.search(line) and is_metric_text(line) for line in body)
-    if not compares and not any(name in line for line in body for name in UNITTEST_COMPARE):
-        return None  # cheap filter before parsing the test
-    parsed = function_node(facts, path, fn)
-    if parsed is None:
-        return None
-    node, _ = parsed
-    source = function_source(facts, node)
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.Assert):
-            cond = gate_comparison(sub.test, consts, source)
-            if cond:
-                return cond
-        elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute):
-            op = UNITTEST_COMPARE.get(sub.func.attr)
-            if op and len(sub.args) >= 2 and metric(sub.args[0]):
-                bound = threshold(sub.args[1], consts, source)
-                if bound:
-                    return f"{show(sub.args[0], source)} {op} {bound}"
-    return None
+    if literal:
+        yield Hint(
+            "infra-4",
+            "tests assert evaluation thresholds on fixed strings or values written in the "
+            "test, not on outputs of the project's own code (evaluates fixed strings, not the "
+            f"system); not credited: {', '.join(literal[:3])}",
+        )
 
 
 def _kfp_condition_gates(facts: Facts, path: str, pf: PythonFacts) -> Iterator[Evidence]:
@@ -263,7 +265,7 @@ def _kfp_condition_gates(facts: Facts, path: str, pf: PythonFacts) -> Iterator[E
                 for c in ast.walk(stmt)
                 if isinstance(c, ast.Call)
             ]
-            step = next((b for b in body if PROMOTE_CALL.match(b) or "upload" in b), None)
+            step = next((b for b in body if promotion_step(b)), None)
             task = _task_of(test)
             component = _component_of(node, task) if task else None
             found = _component_gate(facts, path, pf, component) if component else None
