@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from ml_readiness import __version__
@@ -160,3 +161,33 @@ def test_no_traceback_from_a_real_process(tmp_path):
     )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert proc.stderr == f"mlready: error: path does not exist: {tmp_path / 'x'}\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "out", "err"),
+    [
+        (["--version"], 0, "mlready 0.1.0\n", ""),
+        (
+            ["audit", "/nonexistent-folder"],
+            2,
+            "",
+            "mlready: error: path does not exist: /nonexistent-folder\n",
+        ),
+        (
+            ["audit", "--format", "nope", "."],
+            2,
+            "",
+            "Error: Invalid value for --format: unknown format 'nope'",
+        ),
+    ],
+)
+def test_console_script_keeps_exit_codes_and_output(args, code, out, err):
+    """`mlready` (cli:console) skips interpreter teardown after flushing: same codes, same
+    output as the click command."""
+    probe = "import sys; from ml_readiness.cli import console; sys.argv[0] = 'mlready'; console()"
+    proc = subprocess.run(
+        [sys.executable, "-c", probe, *args], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == code
+    assert proc.stdout == out
+    assert err in proc.stderr
