@@ -119,17 +119,12 @@ class Facts:
         """(path, line, line text) for every line matching `pattern` in `paths`."""
         rx = re.compile(pattern, flags) if isinstance(pattern, str) else pattern
         paths = list(paths)
-        matching: set[int] | None = None
+        matching: set[str] | None = None
         if len(paths) >= GREP_CORPUS_MIN:  # many files: find those that match at C speed
-            key = tuple(paths)
-            corpus = self._grep_corpora.get(key)
-            if corpus is None:
-                corpus = Corpus(list(range(len(paths))), [self.text(p) for p in paths])
-                self._grep_corpora[key] = corpus
-            matching = corpus.matching_pattern(rx)
+            matching = self._matching_files(rx, paths)
         hits = []
-        for position, path in enumerate(paths):
-            if matching is not None and position not in matching:
+        for path in paths:
+            if matching is not None and path not in matching:
                 continue
             text = self.text(path)
             if text is None or not rx.search(text):
@@ -138,6 +133,28 @@ class Facts:
                 if rx.search(line):
                     hits.append((path, number, line.strip()[:200]))
         return hits
+
+    def _matching_files(self, rx: re.Pattern[str], paths: list[str]) -> set[str]:
+        """The paths whose text matches `rx`: Python files through the joined texts already
+        kept for `python_files` (no second copy of them), the others through a corpus of
+        their own (cached per list of paths)."""
+        files = self.repo.files
+        wanted = set(paths)
+        found: set[str] = set()
+        if any(p.endswith(".py") for p in paths):
+            for is_test in (True, False):
+                group = self._corpus(".py", is_test)
+                found.update(
+                    p for p in (files[i] for i in group.matching_pattern(rx)) if p in wanted
+                )
+        others = tuple(p for p in paths if not p.endswith(".py"))
+        if others:
+            corpus = self._grep_corpora.get(others)
+            if corpus is None:
+                corpus = Corpus(list(range(len(others))), [self.text(p) for p in others])
+                self._grep_corpora[others] = corpus
+            found.update(others[i] for i in corpus.matching_pattern(rx))
+        return found
 
     # -- parsed ---------------------------------------------------------------------------
     def _parsed(self, kind: str, path: str, parse: Callable[[str], T]) -> T | None:
