@@ -19,6 +19,7 @@ from collections.abc import Iterator
 
 from ml_readiness.checks.model._sagemaker_steps import (
     bound_value,
+    call_node,
     callee,
     in_pipeline,
     kw,
@@ -28,26 +29,11 @@ from ml_readiness.checks.model._sagemaker_steps import (
 from ml_readiness.checklib import call_evidence
 from ml_readiness.evidence import Evidence, Hint
 from ml_readiness.facts import Facts
-from ml_readiness.facts.python import Call
 
 ITEM = "data-2"
 CHECK_CONFIG = "ModelExplainabilityCheckConfig"
 # positional index of `explainability_config` in the config class and in run_explainability
 POSITION = 2
-
-
-def _node(facts: Facts, path: str, call: Call) -> ast.Call | None:
-    tree = facts.syntax_tree(path)
-    if tree is None:
-        return None
-    return next(
-        (
-            n
-            for n in ast.walk(tree)
-            if isinstance(n, ast.Call) and n.lineno == call.line and callee(n) == call.attr
-        ),
-        None,
-    )
 
 
 def _arg(node: ast.Call, key: str, position: int) -> ast.expr | None:
@@ -78,7 +64,7 @@ def _steps(facts: Facts) -> Iterator[Evidence | Hint]:
         for call in pf.calls:
             if call.attr != "ClarifyCheckStep":
                 continue
-            node = _node(facts, path, call)
+            node = call_node(facts, path, call)
             if node is None:
                 continue
             config = kw(node, "clarify_check_config")
@@ -115,7 +101,7 @@ def _processors(facts: Facts) -> Iterator[Evidence]:
         for call in pf.calls:
             if call.attr != "run_explainability":
                 continue
-            node = _node(facts, path, call)
+            node = call_node(facts, path, call)
             if node is None:
                 continue
             if not _uses_shap(
