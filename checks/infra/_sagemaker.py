@@ -12,6 +12,7 @@ import ast
 from dataclasses import dataclass
 
 from ml_readiness.checks.infra._shared import function_node, is_metric_text, module_node
+from ml_readiness.checks.model._sagemaker_steps import callee, kw
 
 from ml_readiness.facts import Facts
 from ml_readiness.facts.python import MODULE, PythonFacts
@@ -58,34 +59,21 @@ def condition_gates(facts: Facts, path: str, pf: PythonFacts) -> list[ConditionG
                 sub
                 for sub in ast.walk(node)
                 if isinstance(sub, ast.Call)
-                and _name(sub.func) == "ConditionStep"
+                and callee(sub.func) == "ConditionStep"
                 and sub.lineno + offset == call.line
             ),
             None,
         )
         if step is None:
             continue
-        registers = [_name(s) for s in _items(_kw(step, "if_steps"), bound)]
+        registers = [callee(s) for s in _items(kw(step, "if_steps"), bound)]
         register = next((r for r in registers if r in REGISTER_STEPS), None)
-        conditions = [_condition(c, bound) for c in _items(_kw(step, "conditions"), bound)]
+        conditions = [_condition(c, bound) for c in _items(kw(step, "conditions"), bound)]
         condition = next((c for c in conditions if c), None)
         if register and condition:
             symbol = fn.qualname if fn else (None if call.scope == MODULE else call.scope)
             out.append(ConditionGate(path, call.line, symbol, condition, register))
     return out
-
-
-def _name(node: ast.AST | None) -> str:
-    """`RegisterModel` for `RegisterModel(...)`, `steps.RegisterModel(...)` or the class."""
-    if isinstance(node, ast.Call):
-        node = node.func
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    return node.id if isinstance(node, ast.Name) else ""
-
-
-def _kw(call: ast.Call, key: str) -> ast.expr | None:
-    return next((k.value for k in call.keywords if k.arg == key), None)
 
 
 def _assignments(node: ast.AST) -> dict[str, ast.expr]:
@@ -112,8 +100,8 @@ def _condition(node: ast.expr, bound: dict[str, ast.expr]) -> str | None:
     right=7.0)`; None when one side is not a metric read or the other not a threshold."""
     if not isinstance(node, ast.Call):
         return None
-    op = OPERATORS.get(_name(node))
-    left, right = _kw(node, "left"), _kw(node, "right")
+    op = OPERATORS.get(callee(node))
+    left, right = kw(node, "left"), kw(node, "right")
     if op is None or left is None or right is None:
         return None
     metric_left = _metric(left, bound)
@@ -130,9 +118,9 @@ def _metric(node: ast.expr, bound: dict[str, ast.expr]) -> str | None:
     """The metric path of a `JsonGet(json_path="regression_metrics.rmse.value")`."""
     if isinstance(node, ast.Name):
         node = bound.get(node.id, node)
-    if not isinstance(node, ast.Call) or _name(node) != "JsonGet":
+    if not isinstance(node, ast.Call) or callee(node) != "JsonGet":
         return None
-    path = _kw(node, "json_path")
+    path = kw(node, "json_path")
     if isinstance(path, ast.Constant) and isinstance(path.value, str):
         parts = [p for p in path.value.split(".") if p not in ("value", "metrics")]
         name = next((p for p in reversed(parts) if is_metric_text(p)), path.value)
@@ -149,9 +137,9 @@ def _threshold(node: ast.expr, bound: dict[str, ast.expr]) -> str | None:
         if isinstance(node.value, bool):
             return None
         return f"{label} ({node.value})" if label else str(node.value)
-    if isinstance(node, ast.Call) and _name(node) in PARAMETERS:
-        name = _kw(node, "name")
-        default = _kw(node, "default_value")
+    if isinstance(node, ast.Call) and callee(node) in PARAMETERS:
+        name = kw(node, "name")
+        default = kw(node, "default_value")
         shown = name.value if isinstance(name, ast.Constant) else label or "parameter"
         if isinstance(default, ast.Constant) and isinstance(default.value, int | float):
             return f"{shown} (default {default.value})"
