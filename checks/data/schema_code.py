@@ -29,11 +29,35 @@ TOY_DIRS = re.compile(r"(^|/)(docs?|examples?|benchmarks?|asv_bench|tutorials?)/
 
 
 def _class_bases(pf: PythonFacts, root: str, names: tuple[str, ...]) -> list[ClassDef]:
-    return [
+    """Classes of the file deriving from `root`'s `names`, directly or through another class
+    of the same file (`InputsSchema(Schema)` with `Schema(pa.DataFrameModel)`)."""
+    found = [
         c
         for c in pf.classes
         if any(b.split(".")[0] == root and b.rsplit(".", 1)[-1] in names for b in c.bases)
     ]
+    known = {c.qualname for c in found}
+    while True:
+        more = [
+            c for c in pf.classes if c.qualname not in known and any(b in known for b in c.bases)
+        ]
+        if not more:
+            return found
+        found += more
+        known.update(c.qualname for c in more)
+
+
+def _validating_methods(pf: PythonFacts, models: set[str]) -> set[str]:
+    """Methods of the model classes that validate with the class (`def check(cls, data):
+    return cls.validate(data)`): calling them on a model validates too."""
+    return {
+        f.name
+        for f in pf.functions
+        if f.class_name in models
+        and any(
+            c.scope == f.qualname and c.name in ("cls.validate", "self.validate") for c in pf.calls
+        )
+    }
 
 
 def toy_schema_path(path: str) -> bool:
@@ -84,6 +108,7 @@ def pandera_evidence(facts: Facts) -> Iterator[Evidence | Finding | Hint]:
     schemas: dict[str, tuple[str, int, list[str], str]] = {}  # name -> path, line, cols, kind
     factories: dict[str, str] = {}  # `build_schema` -> `build_schema()`: returns a schema
     toys: list[str] = []
+    wrappers: set[str] = set()  # classmethods of the models that call `cls.validate`
     files = facts.python_files(mentions=("pandera",), notebooks=True)
     for path, pf in files:
         toy = toy_schema_path(path)
@@ -105,6 +130,10 @@ def pandera_evidence(facts: Facts) -> Iterator[Evidence | Finding | Hint]:
                 continue
             cols = [n for n, _a, _l in class_fields(facts, path, cls)]
             schemas[cls.qualname] = (path, cls.line, cols, "pandera model")
+        if not toy:
+            models = {c.qualname for c in _class_bases(pf, "pandera", ("DataFrameModel",))}
+            models |= {c.qualname for c in _class_bases(pf, "pandera", ("SchemaModel",))}
+            wrappers |= _validating_methods(pf, models)
     if toys:
         more = f" (+{len(toys) - 2} more)" if len(toys) > 2 else ""
         yield Hint(
@@ -116,7 +145,7 @@ def pandera_evidence(facts: Facts) -> Iterator[Evidence | Finding | Hint]:
     validated: set[str] = set()
     mentions = tuple(n.removesuffix("()") for n in schemas) or ("\0",)
     for path, pf in facts.python_files(mentions=mentions, notebooks=True):
-        for call in pf.method_calls("validate"):
+        for call in pf.method_calls("validate", *sorted(wrappers)):
             name = receiver(call)
             if name not in schemas and factories:
                 name = _from_factory(facts, path, pf, call, name, factories)
