@@ -59,6 +59,9 @@ def promotion_step(name: str) -> bool:
 
 
 EXIT_CALLS = frozenset({"sys.exit", "exit", "quit", "os._exit"})
+# cancelling the running pipeline stops it before its later steps (AzureML v1:
+# `run.parent.cancel()` skips model registration, as in microsoft/MLOpsPython)
+CANCEL_CALL = re.compile(r"^(?:[\w.]*\.)?\w*run\w*(?:\.parent)?\.cancel$", re.I)
 _OPS = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
 
 
@@ -177,6 +180,8 @@ def stops(body: list[ast.stmt]) -> bool:
             arg = node.args[0]
             if not isinstance(arg, ast.Constant) or arg.value not in (0, None, False):
                 return True
+        if isinstance(node, ast.Call) and CANCEL_CALL.match(_callee(node)):
+            return True
     return False
 
 

@@ -30,6 +30,8 @@ FAILURE_LIST = re.compile(
     r"fail|reason|error|violation|problem|issue|breach|alert|reject|block", re.I
 )
 EXIT_CALLS = frozenset({"sys.exit", "exit", "quit", "os._exit", "pytest.fail"})
+# cancelling the running pipeline (AzureML v1 `run.parent.cancel()`) stops its later steps
+CANCEL_CALL = re.compile(r"^(?:[\w.]*\.)?\w*run\w*(?:\.parent)?\.cancel$", re.I)
 # Calls that put a model in service: a registry move, a deployment, or copying the new model
 # file over the served one (`shutil.copy(new_model_path, current_model_path)`).
 PROMOTE_CALL = re.compile(
@@ -106,6 +108,19 @@ def _is_number(node: ast.AST) -> bool:
     )
 
 
+def _stops(body: list[ast.stmt]) -> bool:
+    """The block raises, exits or cancels the running pipeline (AzureML `run.parent.cancel()`)."""
+    for stmt in body:
+        for sub in ast.walk(stmt):
+            if isinstance(sub, ast.Raise):
+                return True
+            if isinstance(sub, ast.Call):
+                name = attribute_path(sub.func)
+                if name in EXIT_CALLS or CANCEL_CALL.match(name):
+                    return True
+    return False
+
+
 def _action(body: list[ast.stmt]) -> tuple[str, str | None]:
     """What an `if` body does with a failed comparison."""
     promote = False
@@ -115,7 +130,7 @@ def _action(body: list[ast.stmt]) -> tuple[str, str | None]:
                 return "raise", None
             if isinstance(sub, ast.Call):
                 name = attribute_path(sub.func)
-                if name in EXIT_CALLS:
+                if name in EXIT_CALLS or CANCEL_CALL.match(name):
                     return "exit", None
                 if name.rsplit(".", 1)[-1] in ("append", "add", "extend") and "." in name:
                     return "append", name.rsplit(".", 1)[0]
@@ -193,7 +208,10 @@ class _Collector:
             self._guard(stmt, stmt.test, scope, derive, loop, ("assert", None))
         elif isinstance(stmt, ast.If):
             self._record_calls(stmt.test, scope)
-            self._guard(stmt, stmt.test, scope, derive, loop, _action(stmt.body))
+            what = _action(stmt.body)
+            if not what[0] and _stops(stmt.orelse):  # `if new < prod: … else: cancel()`
+                what = ("exit", None)
+            self._guard(stmt, stmt.test, scope, derive, loop, what)
             self._block(stmt.body, scope, derive, loop)
             self._block(stmt.orelse, scope, derive, loop)
         elif isinstance(stmt, ast.For | ast.AsyncFor):
