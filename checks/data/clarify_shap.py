@@ -21,6 +21,7 @@ from ml_readiness.checks.model._sagemaker_steps import (
     bound_value,
     call_node,
     callee,
+    clarify_check_steps,
     in_pipeline,
     kw,
     skip_state,
@@ -58,38 +59,28 @@ def _uses_shap(facts: Facts, path: str, line: int, config: ast.expr | None) -> b
 
 
 def _steps(facts: Facts) -> Iterator[Evidence | Hint]:
-    for path, pf in facts.python_files(mentions=("ClarifyCheckStep",), tests=False):
-        if not path.endswith(".py"):
+    for path, call, node, config in clarify_check_steps(facts):
+        if callee(config) != CHECK_CONFIG:
+            continue  # a bias or quality check
+        explain = _arg(config, "explainability_config", POSITION)
+        if not _uses_shap(facts, path, call.line, explain):
             continue
-        for call in pf.calls:
-            if call.attr != "ClarifyCheckStep":
-                continue
-            node = call_node(facts, path, call)
-            if node is None:
-                continue
-            config = kw(node, "clarify_check_config")
-            config = bound_value(facts, path, call.line, config) if config is not None else None
-            if not (isinstance(config, ast.Call) and callee(config) == CHECK_CONFIG):
-                continue  # a bias or quality check
-            explain = _arg(config, "explainability_config", POSITION)
-            if not _uses_shap(facts, path, call.line, explain):
-                continue
-            where = f"{path}:{call.line}"
-            label = "SageMaker Clarify SHAP explainability check"
-            listed = in_pipeline(facts, path, call.line, call.scope)
-            if listed is None:
-                yield Hint(
-                    ITEM,
-                    f"{label} at {where} is not in any Pipeline's steps (never run); not credited",
-                )
-                continue
-            detail = f"{label} (per-feature SHAP attributions recorded) in {listed}"
-            skipped, why = skip_state(facts, path, call.line, kw(node, "skip_check"))
-            if skipped:
-                detail += f"; the check is skipped on the run path ({why}): manual"
-                yield call_evidence(ITEM, path, call, detail, credit="manual")
-            else:
-                yield call_evidence(ITEM, path, call, f"{detail} ({why})")
+        where = f"{path}:{call.line}"
+        label = "SageMaker Clarify SHAP explainability check"
+        listed = in_pipeline(facts, path, call.line, call.scope)
+        if listed is None:
+            yield Hint(
+                ITEM,
+                f"{label} at {where} is not in any Pipeline's steps (never run); not credited",
+            )
+            continue
+        detail = f"{label} (per-feature SHAP attributions recorded) in {listed}"
+        skipped, why = skip_state(facts, path, call.line, kw(node, "skip_check"))
+        if skipped:
+            detail += f"; the check is skipped on the run path ({why}): manual"
+            yield call_evidence(ITEM, path, call, detail, credit="manual")
+        else:
+            yield call_evidence(ITEM, path, call, f"{detail} ({why})")
 
 
 def _processors(facts: Facts) -> Iterator[Evidence]:

@@ -24,6 +24,7 @@ from ml_readiness.checks.model._sagemaker_steps import (
     bound_value,
     call_node,
     callee,
+    clarify_check_steps,
     in_pipeline,
     kw,
     skip_state,
@@ -60,45 +61,35 @@ def _facet(facts: Facts, path: str, line: int, config: ast.expr | None) -> str |
 
 
 def clarify_steps(facts: Facts) -> Iterator[Evidence | Hint]:
-    for path, pf in facts.python_files(mentions=("ClarifyCheckStep",), tests=False):
-        if not path.endswith(".py"):
+    for path, call, node, config in clarify_check_steps(facts):
+        kind = CONFIGS.get(callee(config))
+        if kind is None:
+            continue  # a quality or explainability check, not a bias check
+        facet = _facet(facts, path, call.line, kw(config, "data_bias_config"))
+        where = f"{path}:{call.line}"
+        if facet is None:
+            yield Hint(ITEM, f"Clarify bias check at {where} names no facet; not credited")
             continue
-        for call in pf.calls:
-            if call.attr != "ClarifyCheckStep":
-                continue
-            node = call_node(facts, path, call)
-            config = kw(node, "clarify_check_config") if node is not None else None
-            config = bound_value(facts, path, call.line, config) if config is not None else None
-            kind = CONFIGS.get(callee(config)) if isinstance(config, ast.Call) else None
-            if node is None or kind is None or not isinstance(config, ast.Call):
-                continue  # a quality or explainability check, not a bias check
-            facet = _facet(facts, path, call.line, kw(config, "data_bias_config"))
-            where = f"{path}:{call.line}"
-            if facet is None:
-                yield Hint(ITEM, f"Clarify bias check at {where} names no facet; not credited")
-                continue
-            label = f"SageMaker Clarify {kind} bias check over facet {facet}"
-            listed = in_pipeline(facts, path, call.line, call.scope)
-            if listed is None:
-                yield Hint(
-                    ITEM,
-                    f"{label} at {where} is not in any Pipeline's steps (never run); not credited",
-                )
-                continue
-            skipped, why = skip_state(facts, path, call.line, kw(node, "skip_check"))
-            baseline = kw(node, "supplied_baseline_constraints") or kw(
-                node, "model_package_group_name"
+        label = f"SageMaker Clarify {kind} bias check over facet {facet}"
+        listed = in_pipeline(facts, path, call.line, call.scope)
+        if listed is None:
+            yield Hint(
+                ITEM,
+                f"{label} at {where} is not in any Pipeline's steps (never run); not credited",
             )
-            detail = f"{label} in {listed}"
-            if skipped:
-                detail += f"; the comparison is skipped ({why}): metrics recorded, no threshold"
-                yield call_at(facts, ITEM, path, call, detail, credit="manual")
-            elif baseline is None:
-                detail += "; no baseline constraints to compare with: metrics recorded only"
-                yield call_at(facts, ITEM, path, call, detail, credit="manual")
-            else:
-                detail += f"; checked against baseline constraints ({why})"
-                yield call_at(facts, ITEM, path, call, detail)
+            continue
+        skipped, why = skip_state(facts, path, call.line, kw(node, "skip_check"))
+        baseline = kw(node, "supplied_baseline_constraints") or kw(node, "model_package_group_name")
+        detail = f"{label} in {listed}"
+        if skipped:
+            detail += f"; the comparison is skipped ({why}): metrics recorded, no threshold"
+            yield call_at(facts, ITEM, path, call, detail, credit="manual")
+        elif baseline is None:
+            detail += "; no baseline constraints to compare with: metrics recorded only"
+            yield call_at(facts, ITEM, path, call, detail, credit="manual")
+        else:
+            detail += f"; checked against baseline constraints ({why})"
+            yield call_at(facts, ITEM, path, call, detail)
 
 
 def clarify_processors(facts: Facts) -> Iterator[Evidence | Hint]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ml_readiness.facts import Facts
@@ -267,3 +268,19 @@ def _overridden(facts: Facts, name: str) -> str | None:
         if not text.lstrip().startswith("#"):
             return f"{path}:{line}"
     return None
+
+
+def clarify_check_steps(facts: Facts) -> Iterator[tuple[str, Call, ast.Call, ast.Call]]:
+    """(path, call, node, config) for each SageMaker `ClarifyCheckStep(...)` of project code
+    whose `clarify_check_config` resolves to a config call (bias, explainability, quality)."""
+    for path, pf in facts.python_files(mentions=("ClarifyCheckStep",), tests=False):
+        if not path.endswith(".py"):
+            continue
+        for call in pf.calls:
+            if call.attr != "ClarifyCheckStep":
+                continue
+            node = call_node(facts, path, call)
+            config = kw(node, "clarify_check_config") if node is not None else None
+            config = bound_value(facts, path, call.line, config) if config is not None else None
+            if node is not None and isinstance(config, ast.Call):
+                yield path, call, node, config
