@@ -41,6 +41,11 @@ KFP_COMPONENT = frozenset(
 )
 
 
+def is_kfp_pipeline_decorator(name: str) -> bool:
+    """`dsl.pipeline`, `kfp.dsl.pipeline` (qualified through imports)."""
+    return name == "dsl.pipeline" or name.endswith(".dsl.pipeline")
+
+
 def is_kfp_component_decorator(name: str) -> bool:
     """`kfp.dsl.component`, `kfp.v2.dsl.component`, `dsl.component`, `kfp.components.
     create_component_from_func`... (qualified through imports as PythonFacts records them)."""
@@ -208,9 +213,7 @@ class CallGraph:
         """A Kubeflow pipeline function (`@dsl.pipeline`)."""
         pf = self.pf(node[0])
         fn = pf.function(node[1]) if pf is not None else None
-        return fn is not None and any(
-            d == "dsl.pipeline" or d.endswith(".dsl.pipeline") for d in fn.decorators
-        )
+        return fn is not None and any(is_kfp_pipeline_decorator(d) for d in fn.decorators)
 
     def is_component(self, node: Node) -> bool:
         """A Kubeflow component function (its body runs as a pipeline task, not when called)."""

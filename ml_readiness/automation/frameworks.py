@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ml_readiness.automation.callgraph import is_kfp_pipeline_decorator
 from ml_readiness.facts import is_example_config
 
 if TYPE_CHECKING:
@@ -128,11 +129,7 @@ def _runner_mention(facts: Facts, path: str) -> str | None:
     base = posixpath.basename(path)
     rx = re.compile(rf"(^|[\s/'\"]){re.escape(base)}\s+(--?\S+\s+)*(run|resume)\b")
     ci = facts.repo.under(".github/workflows") + facts.repo.named(".gitlab-ci.yml", "Jenkinsfile")
-    ci_text = "\n".join(facts.text(p) or "" for p in ci)
-    files = ci + [p for p, _ in facts.python_files(mentions=("bash_command",), tests=False)]
-    files += [p for p in facts.repo.named("Makefile") if re.search(r"\bmake\s", ci_text)]
-    files += [p for p in facts.repo.with_suffix(".sh") if posixpath.basename(p) in ci_text]
-    for hit, _, text in facts.grep(rx, sorted(set(files) - {path})):
+    for hit, _, text in facts.grep(rx, _runner_files(facts, ci, path)):
         folder = posixpath.dirname(path)
         if path in text or not folder or posixpath.basename(folder) in text or "cd " in text:
             return hit
@@ -285,14 +282,20 @@ def _command_mention(facts: Facts, rx: re.Pattern[str], path: str) -> str | None
     ci = facts.repo.under(".github/workflows") + facts.repo.named(".gitlab-ci.yml", "Jenkinsfile")
     ci += facts.repo.named("azure-pipelines.yml", "bitbucket-pipelines.yml")
     ci += facts.repo.under(".circleci")
+    for hit, _, text in facts.grep(rx, _runner_files(facts, ci, path)):
+        if not text.lstrip().startswith("#"):
+            return hit
+    return None
+
+
+def _runner_files(facts: Facts, ci: list[str], path: str) -> list[str]:
+    """The CI files `ci`, the Airflow DAG files with bash commands, and the Makefiles and
+    shell scripts the CI files call: where a command that runs `path` would be written."""
     ci_text = "\n".join(facts.text(p) or "" for p in ci)
     files = ci + [p for p, _ in facts.python_files(mentions=("bash_command",), tests=False)]
     files += [p for p in facts.repo.named("Makefile") if re.search(r"\bmake\s", ci_text)]
     files += [p for p in facts.repo.with_suffix(".sh") if posixpath.basename(p) in ci_text]
-    for hit, _, text in facts.grep(rx, sorted(set(files) - {path})):
-        if not text.lstrip().startswith("#"):
-            return hit
-    return None
+    return sorted(set(files) - {path})
 
 
 def kedro_registered(facts: Facts) -> set[str] | None:
@@ -373,7 +376,7 @@ def _kubeflow_schedules(facts: Facts) -> dict[str, str]:
     pipelines: dict[str, list[str]] = {}
     for path, pf in facts.python_files(mentions=("pipeline",), tests=False):
         for f in pf.functions:
-            if any(d.endswith("dsl.pipeline") for d in f.decorators):
+            if any(is_kfp_pipeline_decorator(d) for d in f.decorators):
                 pipelines.setdefault(f.name, []).append(path)
     for path, pf in facts.python_files(mentions=kinds, tests=False):
         for c in pf.calls:
