@@ -124,36 +124,37 @@ def _azure_job(
     if kind == "pipeline" and isinstance(job.get("jobs"), dict):
         for name, step in job["jobs"].items():
             if isinstance(step, dict):
-                hop = (*chain, f"step {name}")
-                seeds += _azure_job(
-                    r, _component(r, step, folder, ctx), folder, hop, ctx, depth + 1
-                )
+                sub, sub_folder = _component(r, step, folder, ctx)
+                seeds += _azure_job(r, sub, sub_folder, (*chain, f"step {name}"), ctx, depth + 1)
         return seeds
     if kind == "sweep" and isinstance(job.get("trial"), dict | str):
         trial = job["trial"] if isinstance(job["trial"], dict) else {"component": job["trial"]}
-        return _azure_job(r, _component(r, trial, folder, ctx), folder, chain, ctx, depth + 1)
+        sub, sub_folder = _component(r, trial, folder, ctx)
+        return _azure_job(r, sub, sub_folder, chain, ctx, depth + 1)
     command = job.get("command")
     if not isinstance(command, str) or not command.strip():
         return []
-    base = str(job.get("_folder", folder))
     code = job.get("code")
-    where = join(base, code) if isinstance(code, str) and not code.startswith("azureml:") else base
+    usable = isinstance(code, str) and not code.startswith("azureml:")
+    where = join(folder, code) if usable else folder
     text = _AZ_PLACEHOLDER.sub("ARG", " ".join(command.split()))
     return r.script(text, where, (*chain, f"`{text[:80]}`"), ctx)
 
 
-def _component(r: Resolver, step: dict[str, Any], folder: str, ctx: Ctx) -> dict[str, Any]:
-    """A pipeline step's job: inline, or the component file it names (paths in a component
-    are relative to the component's own folder)."""
+def _component(
+    r: Resolver, step: dict[str, Any], folder: str, ctx: Ctx
+) -> tuple[dict[str, Any], str]:
+    """A pipeline step's job and the folder its paths are relative to: the step itself
+    (inline), or the component file it names (relative to that file's own folder)."""
     ref = step.get("component")
     if not isinstance(ref, str):
-        return step
+        return step, folder
     if ref.startswith("azureml:"):
         r.note(ctx.where, f"Azure ML component `{ref}` is registered outside the repository")
-        return {}
+        return {}, folder
     path = join(folder, ref.removeprefix("file:"))
     doc = r.facts.yaml_doc(path) if r.facts.repo.exists(path) else None
     if not isinstance(doc, dict):
         r.note(ctx.where, f"Azure ML component {path} not found")
-        return {}
-    return {**doc, "_folder": posixpath.dirname(path)}
+        return {}, folder
+    return doc, posixpath.dirname(path)
