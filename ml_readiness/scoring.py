@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ml_readiness.automation import AutomationMap, Execution, test_hop
+from ml_readiness.automation import AutomationMap, test_hop
 from ml_readiness.config import Attestation, Config, NotApplicable, Override
 from ml_readiness.evidence import LEVEL_ORDER, LEVEL_SCORES, Evidence, Finding, Hint
 from ml_readiness.repo import Repo
@@ -65,16 +65,16 @@ def grade_evidence(
         elif ev.kind in ("code", "test", "config"):
             run = automation.execution_of(ev.path, ev.symbol)
             test_only, test_root = "", ""
-            if run is not None and run.automated and not tests_automate and _through_test(run):
+            if run is not None and run.automated and not tests_automate and test_hop(run.chain):
                 practice = [
                     r
                     for r in automation.executions(ev.path, ev.symbol)
-                    if r.automated and not _through_test(r)
+                    if r.automated and not test_hop(r.chain)
                 ]
                 if practice:
                     run = practice[0]
                 else:
-                    test_only, test_root, run = _through_test(run), run.root, None
+                    test_only, test_root, run = test_hop(run.chain), run.root, None
             if run is not None and run.automated:
                 level, via = "automated", run.to_json()
             elif test_only:
@@ -99,11 +99,6 @@ def grade_evidence(
         via=via,
     )
     return entry, why
-
-
-def _through_test(run: Execution) -> str:
-    """The test an execution's chain goes through, or ''."""
-    return test_hop(run.chain)
 
 
 def _record_reason(ev: Evidence) -> str:

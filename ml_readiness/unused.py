@@ -75,6 +75,12 @@ def unused_function(facts: Facts, path: str, symbol: str) -> str | None:
     return cache[key]
 
 
+def _config_files(facts: Facts) -> list[str]:
+    """Configuration and script files that may name a function (computed once per audit)."""
+    configs = [p for p in facts.repo.with_suffix(*CONFIG_SUFFIXES) if not p.startswith("../")]
+    return sorted(set(configs + facts.repo.named(*CONFIG_NAMES)))
+
+
 def _unused(facts: Facts, path: str, symbol: str) -> str | None:
     if "." in symbol or symbol.startswith("<") or symbol in FRAMEWORK_HOOKS:
         return None
@@ -91,9 +97,7 @@ def _unused(facts: Facts, path: str, symbol: str) -> str | None:
     for other in facts.mentioning(symbol):
         if other != path and word.search(facts.text(other) or ""):
             return None
-    configs = [p for p in facts.repo.with_suffix(*CONFIG_SUFFIXES) if not p.startswith("../")]
-    configs += facts.repo.named(*CONFIG_NAMES)
-    if facts.grep(word, sorted(set(configs))):
+    if facts.grep(word, facts.memo("unused.configs", _config_files)):
         return None
     return (
         f"`{symbol}()` is defined but nothing calls it (no script, test, notebook, pipeline or "
