@@ -98,6 +98,7 @@ def run_audit(
         ) from None
     check_item_ids(config, {i.id for i in rubric.items})
     as_of = options.as_of or dt.date.today()
+    checks = load_checks()
     say("indexing files")
     repo = Repo.open(
         root,
@@ -111,7 +112,7 @@ def run_audit(
     produced: dict[str, list[Evidence | Finding | Hint]] = {i.id: [] for i in rubric.items}
     check_notes: list[dict] = []
     say("running checks")
-    for spec in load_checks():
+    for spec in checks:
         if not any(i in produced for i in spec.items):
             continue
         try:

@@ -12,6 +12,7 @@ import os
 import re
 import stat
 import subprocess
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from fnmatch import translate
@@ -138,23 +139,18 @@ class Repo:
         root = root.resolve()
         excludes = tuple(excludes)
         notes: list[Note] = []
-        toplevel = _git_toplevel(root)
-        tracked: set[str] = set()
+        pending = _PREFETCHED.pop(root, None)
+        if pending is not None:
+            pending[0].join()
+        git = pending[1][0] if pending is not None and pending[1] else _git_index(root)
+        toplevel, listed, tracked, commit, remote = git
         outer_files: list[str] = []
         outer_root: Path | None = None
-        commit = remote = None
-        if toplevel is not None:
-            listed = _git_ls_files(toplevel, root, tracked)
-            if listed is None:
-                raw = _walk(root, notes, max_files)
-                in_git = False
-            else:
-                raw, outer_files = listed
-                in_git = True
-                commit = _git_out(toplevel, "rev-parse", "HEAD")
-                remote = _git_out(toplevel, "config", "--get", "remote.origin.url")
-                if toplevel != root:
-                    outer_root = toplevel
+        if toplevel is not None and listed is not None:
+            raw, outer_files = listed
+            in_git = True
+            if toplevel != root:
+                outer_root = toplevel
         else:
             raw = _walk(root, notes, max_files)
             in_git = False
@@ -206,6 +202,8 @@ class Repo:
         self._fileset = frozenset(self.files)
         self._suffix_cache: dict[tuple[str, ...], list[str]] = {}
         self._glob_cache: dict[tuple[str, ...], list[str]] = {}
+        self._glob_names: list[str] | None = None
+        self._joined_names: tuple[str, list[int]] | None = None
         self._sorted: list[str] | None = None
         self._lower_files: list[str] | None = None
         self._base_names: list[str] | None = None
@@ -253,11 +251,42 @@ class Repo:
                     if (self.logical(f) if f[:3] == "../" else f).endswith(ends)
                 ]
             else:
-                # one regex for all patterns: the same matching as `fnmatchcase`, at C speed
+                # one regex for all patterns: the same matching as `fnmatchcase`, at C speed,
+                # tried only on the paths holding each pattern's longest plain run of characters
                 match = re.compile("|".join(f"(?:{translate(p)})" for p in patterns)).match
-                cached = [f for f in self.files if match(self.logical(f) if f[:3] == "../" else f)]
+                names = self._names()
+                literals = [_glob_literal(p) for p in patterns]
+                if all(literals):
+                    hits = set().union(*(self._containing(lit) for lit in literals))
+                    cached = [self.files[i] for i in sorted(hits) if match(names[i])]
+                else:
+                    cached = [f for f, name in zip(self.files, names, strict=True) if match(name)]
             self._glob_cache[patterns] = cached
         return list(cached)
+
+    def _names(self) -> list[str]:
+        """Each indexed path as patterns see it: an enclosing repository's file from its top."""
+        if self._glob_names is None:
+            self._glob_names = [self.logical(f) if f[:3] == "../" else f for f in self.files]
+        return self._glob_names
+
+    def _containing(self, literal: str) -> set[int]:
+        """Indexes of the paths (as `_names` gives them) that contain `literal`, found with
+        `str.find` in all the names joined by NUL, which no path holds."""
+        if self._joined_names is None:
+            names = self._names()
+            starts = [0]
+            for name in names:
+                starts.append(starts[-1] + len(name) + 1)
+            self._joined_names = ("\0".join(names) + "\0", starts)
+        text, starts = self._joined_names
+        found: set[int] = set()
+        at = text.find(literal)
+        while at != -1:
+            index = bisect.bisect_right(starts, at) - 1
+            found.add(index)
+            at = text.find(literal, starts[index + 1])
+        return found
 
     def with_suffix(self, *suffixes: str) -> list[str]:
         """Indexed paths ending with any of `suffixes` (case-insensitive); cached."""
@@ -409,6 +438,31 @@ class Repo:
 
 # `*` + characters without wildcards: fnmatch's `*` crosses folders, so this is a suffix test
 _SUFFIX_GLOB = re.compile(r"\*[^*?\[\]]+")
+
+
+def _glob_literal(pattern: str) -> str:
+    """The longest run of plain characters of an fnmatch pattern: every path it matches holds
+    that run. Brackets are read as `fnmatch.translate` reads them (an unclosed `[` is plain)."""
+    best = run = ""
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        i += 1
+        if c == "[":
+            j = i + 1 if i < n and pattern[i] == "!" else i
+            j = j + 1 if j < n and pattern[j] == "]" else j
+            while j < n and pattern[j] != "]":
+                j += 1
+            if j < n:  # a character class: any one character, so the plain run ends here
+                best, run, i = max(best, run, key=len), "", j + 1
+                continue
+        elif c in "*?":
+            best, run = max(best, run, key=len), ""
+            continue
+        run += c
+    return max(best, run, key=len)
+
+
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | os.O_NONBLOCK
 
 
@@ -453,7 +507,7 @@ def _safe_inside(
         if problem:
             notes.append(Note(rel, problem))
             return False
-    full = os.path.join(root, rel)
+    full = f"{root}/{rel}"  # root is absolute and resolved; rel is a plain relative path
     try:
         st = os.lstat(full)
     except (OSError, ValueError):
@@ -474,7 +528,7 @@ def _folder_problem(root: Path, folder: str, folders: dict[str, str | None]) -> 
     parent, _, _name = folder.rpartition("/")
     problem = _folder_problem(root, parent, folders) if parent else None
     if problem is None:
-        full = os.path.join(root, folder)
+        full = f"{root}/{folder}"
         try:
             is_link = stat.S_ISLNK(os.lstat(full).st_mode)
         except (OSError, ValueError):
@@ -583,6 +637,43 @@ def _git_toplevel(root: Path) -> Path | None:
             top = _git_out(root, "rev-parse", "--show-toplevel")
             return Path(top).resolve() if top else None
     return None
+
+
+_GitIndex = tuple[Path | None, tuple[list[str], list[str]] | None, set[str], str | None, str | None]
+# git listings started by `prefetch_index`, by resolved root: (thread, [its result])
+_PREFETCHED: dict[Path, tuple[threading.Thread, list[_GitIndex]]] = {}
+
+
+def _git_index(root: Path) -> _GitIndex:
+    """(top of the git repository, (files, enclosing repo's shared files), tracked paths,
+    commit, origin URL) for `root`; the listing is None outside git or when git fails."""
+    toplevel = _git_toplevel(root)
+    tracked: set[str] = set()
+    if toplevel is None:
+        return None, None, tracked, None, None
+    listed = _git_ls_files(toplevel, root, tracked)
+    if listed is None:
+        return toplevel, None, tracked, None, None
+    commit = _git_out(toplevel, "rev-parse", "HEAD")
+    remote = _git_out(toplevel, "config", "--get", "remote.origin.url")
+    return toplevel, listed, tracked, commit, remote
+
+
+def prefetch_index(path: str | os.PathLike[str]) -> None:
+    """Start `Repo.open(path)`'s git commands in a background thread, so that they run while
+    the command imports its modules (git works on the other core; the thread waits on its
+    pipes without holding the interpreter). `Repo.open` of the same folder takes the result;
+    a path that is not a folder is left for `Repo.open` to report."""
+    try:
+        root = Path(path).resolve()
+        if not root.is_dir():
+            return
+    except (OSError, RuntimeError, ValueError):
+        return
+    box: list[_GitIndex] = []
+    thread = threading.Thread(target=lambda: box.append(_git_index(root)), daemon=True)
+    thread.start()
+    _PREFETCHED[root] = (thread, box)
 
 
 def _git_ls_files(

@@ -141,6 +141,11 @@ def test_missing_path_is_a_usage_error(tmp_path):
         ("ci/*.yml",),
         ("*/.pre-commit-config.yaml", ".pre-commit-config.yaml"),
         ("*[.]yml",),
+        ("c?/b*.yml",),  # `?` and `*` split the plain runs: "/b", ".yml"
+        ("*/[bx]uild.y?l",),  # a class is one character, never a plain run
+        ("a[b].txt",),  # matches ab.txt, not the file named a[b].txt
+        ("x[y*",),  # an unclosed bracket is a plain character to fnmatch
+        ("[!n]*.txt", "*"),  # "*" holds no plain run: every path is tried
     ],
 )
 def test_glob_matches_like_fnmatchcase(tmp_path, patterns):
@@ -156,8 +161,65 @@ def test_glob_matches_like_fnmatchcase(tmp_path, patterns):
         ".pre-commit-config.yaml": "x",
         "sub/.pre-commit-config.yaml": "x",
         "notes.txt": "x",
+        "ab.txt": "x",
+        "a[b].txt": "x",
+        "x[yz": "x",
     }
     repo = Repo.open(make_repo(tmp_path, files))
     expected = [f for f in repo.files if any(fnmatchcase(f, p) for p in patterns)]
     assert repo.glob(*patterns) == expected
     assert expected  # every pattern set matches something here
+
+
+def test_glob_plain_run_is_held_by_every_match():
+    """Glob candidates are the paths holding the pattern's longest plain run: for patterns
+    built from a path by swapping parts for wildcards, the run is always in the path."""
+    import random
+    from fnmatch import fnmatchcase
+
+    from ml_readiness.repo import _glob_literal
+
+    rng = random.Random(7)
+    checked = 0
+    for _ in range(5000):
+        path = "".join(rng.choice("ab/.x[]!") for _ in range(rng.randint(1, 12)))
+        pattern, i = "", 0
+        while i < len(path):
+            roll = rng.random()
+            if roll < 0.15:
+                pattern, i = pattern + "*", i + rng.randint(0, 3)
+            elif roll < 0.25:
+                pattern, i = pattern + "?", i + 1
+            elif roll < 0.35 and path[i] not in "]!":
+                pattern, i = pattern + f"[{path[i]}z]", i + 1
+            else:
+                pattern, i = pattern + path[i], i + 1
+        if fnmatchcase(path, pattern):
+            checked += 1
+            assert _glob_literal(pattern) in path, (pattern, path)
+    assert checked > 4000
+    assert _glob_literal("**/checkpoints/*.yml") == "/checkpoints/"
+    assert _glob_literal("a[!]b]cd") == "cd"
+    assert _glob_literal("x[ab") == "x[ab"
+
+
+def test_prefetched_git_listing_is_the_same_index(tmp_path):
+    from ml_readiness.repo import _PREFETCHED, prefetch_index
+
+    root = make_repo(tmp_path / "r", {"a.py": "x = 1\n", "sub/b.yml": "k: v\n"}, git=True)
+    (root / "new.txt").write_text("untracked\n")
+    plain = Repo.open(root)
+    assert plain.in_git and plain.commit and plain.files == ["a.py", "new.txt", "sub/b.yml"]
+    prefetch_index(root)
+    assert root.resolve() in _PREFETCHED
+    fetched = Repo.open(root)
+    assert root.resolve() not in _PREFETCHED  # taken by the open of the same folder
+    assert (fetched.files, fetched.commit, fetched.tracked, fetched.in_git) == (
+        plain.files,
+        plain.commit,
+        plain.tracked,
+        plain.in_git,
+    )
+    prefetch_index(tmp_path / "missing")  # nothing to start: open reports the path
+    with pytest.raises(UsageError, match="path does not exist"):
+        Repo.open(tmp_path / "missing")
