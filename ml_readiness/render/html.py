@@ -14,7 +14,7 @@ from importlib import resources
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from ml_readiness.render.text import repo_path, strip_control
+from ml_readiness.render.text import blob_url, repo_path, strip_control
 from ml_readiness.result import AuditResult, EvidenceEntry, FindingEntry, ItemResult
 
 # level -> (score text, label, icon symbol id)
@@ -103,16 +103,7 @@ def file_url(
     path = repo_path(prefix, path)
     if base is None or not commit or path is None:
         return None
-    host = urlsplit(base).hostname or ""
-    blob, anchor = "blob", "#L{}"
-    if "gitlab" in host:
-        blob = "-/blob"
-    elif "bitbucket" in host:
-        blob, anchor = "src", "#lines-{}"
-    url = f"{base}/{blob}/{commit}/{quote(path, safe='/')}"
-    if isinstance(line, int) and not isinstance(line, bool) and line > 0:
-        url += anchor.format(line)
-    return url
+    return blob_url(base, commit, path, line)
 
 
 def _commit(result: AuditResult) -> str | None:

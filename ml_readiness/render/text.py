@@ -152,14 +152,13 @@ def repo_path(prefix: object, path: object) -> str | None:
 def repo_file_url(
     repo_url: object, commit: object, path: object, line: object = None, prefix: object = ""
 ) -> str | None:
-    """`{repo_url}/blob/{commit}/{path}#L{line}` when all parts are safe to link, else None.
+    """The file's web address at `commit` (see `blob_url`) when all parts are safe to link,
+    else None.
 
     Only plain http(s) URLs, hex commits and relative paths without `..` are linked (`path`
     is joined to the result's `repo_prefix` first); the path is percent-encoded so no
     character of it can end the link.
     """
-    from urllib.parse import quote
-
     if not isinstance(repo_url, str) or not _URL.match(repo_url.strip()):
         return None
     if not isinstance(commit, str) or not _COMMIT.match(commit):
@@ -167,9 +166,23 @@ def repo_file_url(
     path = repo_path(prefix, path)
     if path is None:
         return None
-    url = f"{repo_url.strip().rstrip('/')}/blob/{commit}/{quote(path, safe='/')}"
+    return blob_url(repo_url.strip().rstrip("/"), commit, path, line)
+
+
+def blob_url(base: str, commit: str, path: str, line: object = None) -> str:
+    """`{base}/blob/{commit}/{path}#L{line}`, in the forms GitLab (`/-/blob/`) and Bitbucket
+    (`/src/…#lines-N`) hosts use; `path` is percent-encoded, `line` added when positive."""
+    from urllib.parse import quote, urlsplit
+
+    host = urlsplit(base).hostname or ""
+    blob, anchor = "blob", "#L{}"
+    if "gitlab" in host:
+        blob = "-/blob"
+    elif "bitbucket" in host:
+        blob, anchor = "src", "#lines-{}"
+    url = f"{base}/{blob}/{commit}/{quote(path, safe='/')}"
     if isinstance(line, int) and not isinstance(line, bool) and line > 0:
-        url += f"#L{line}"
+        url += anchor.format(line)
     return url
 
 

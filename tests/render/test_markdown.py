@@ -113,6 +113,24 @@ def test_unsafe_links_are_not_made(repo_url, commit, path):
     assert repo_file_url(repo_url, commit, path, 3) is None
 
 
+@pytest.mark.parametrize(
+    ("repo_url", "expected"),
+    [
+        ("https://github.com/a/b", "https://github.com/a/b/blob/abc1234/src/x.py#L4"),
+        (
+            "https://gitlab.example.com/g/p",
+            "https://gitlab.example.com/g/p/-/blob/abc1234/src/x.py#L4",
+        ),
+        ("https://bitbucket.org/t/r/", "https://bitbucket.org/t/r/src/abc1234/src/x.py#lines-4"),
+    ],
+)
+def test_markdown_links_use_the_forge_form_html_uses(repo_url, expected):
+    from ml_readiness.render.html import file_url, safe_repo_url
+
+    assert repo_file_url(repo_url, "abc1234", "src/x.py", 4) == expected
+    assert file_url(safe_repo_url(repo_url), "abc1234", "src/x.py", 4) == expected
+
+
 def test_items_show_level_reason_chain_findings_next_step():
     automated = ev("tests/test_schema.py", 7, "schema test", "test", "automated")
     items = [
