@@ -209,6 +209,46 @@ def test_module_index_resolves_imports_under_folders_put_on_sys_path(tmp_path):
     assert facts.repo.notes == []
 
 
+def test_imports_through_a_package_facade_reach_the_defining_module(tmp_path):
+    from ml_readiness.facts.imports import imported_files
+
+    root = make_repo(
+        tmp_path,
+        {
+            "src/shop/__init__.py": "",
+            "src/shop/models/__init__.py": (
+                "from .features import FeatureBuilder as Builder\n"
+                "from .train import *\n"
+                "from .serve import *\n"
+                "def helper(): ...\n"
+            ),
+            "src/shop/models/features.py": "class FeatureBuilder: ...\n",
+            "src/shop/models/train.py": "def fit_model(): ...\n",
+            "src/shop/models/serve.py": "def predict(): ...\n",
+            "src/shop/api/__init__.py": "from ..models import Builder\n",  # a facade's facade
+            "src/shop/cli.py": "from .models import Builder\n",  # a module, not a facade
+            "tests/test_a.py": "from shop.models import Builder, fit_model, helper\n",
+            "tests/test_b.py": "from shop.api import Builder\n",
+            "tests/test_d.py": "from shop.cli import Builder\n",
+            "tests/test_c.py": "import shop.models\n",
+        },
+    )
+    facts = Facts(Repo.open(root))
+    assert imported_files(facts, "tests/test_a.py") == [
+        "src/shop/models/__init__.py",
+        "src/shop/models/features.py",  # Builder, renamed on the way
+        "src/shop/models/train.py",  # fit_model through `import *` of the module defining it
+    ]  # helper is the package's own; serve.py defines none of the names
+    assert imported_files(facts, "tests/test_b.py") == [
+        "src/shop/api/__init__.py",
+        "src/shop/models/__init__.py",
+        "src/shop/models/features.py",
+    ]
+    assert imported_files(facts, "tests/test_c.py") == ["src/shop/models/__init__.py"]
+    # only packages' __init__.py files are read as facades (a module is not parsed for it)
+    assert imported_files(facts, "tests/test_d.py") == ["src/shop/cli.py"]
+
+
 def test_iter_yaml_files_parses_only_files_that_mention_what_is_asked(tmp_path):
     import re
 

@@ -21,7 +21,7 @@ import re
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from ml_readiness.facts.python import Import, PythonFacts
+from ml_readiness.facts.python import MODULE, Import, PythonFacts
 
 if TYPE_CHECKING:
     from ml_readiness.facts import Facts
@@ -222,11 +222,58 @@ def imported_files(facts: Facts, path: str, pf: PythonFacts | None = None) -> li
     index = module_index(facts)
     out: list[str] = []
     for imp in pf.imports:
-        for target in index.resolve(path, imp):
+        targets = index.resolve(path, imp)
+        if imp.name and imp.name != "*":  # `from pkg import Name`: Name's own module too
+            targets += [
+                t
+                for target in targets
+                if target.endswith("__init__.py")
+                for t in reexported_from(facts, target, imp.name)
+            ]
+        for target in targets:
             if target != path and target not in out:
                 out.append(target)
     cache[path] = out
     return out
+
+
+MAX_REEXPORT_HOPS = 4
+
+
+def reexported_from(
+    facts: Facts, package: str, name: str, hops: int = MAX_REEXPORT_HOPS
+) -> list[str]:
+    """The files defining `name` when a package's `__init__.py` re-exports it (`from .features
+    import FeatureBuilder`, `from .features import *` of a module defining it), followed
+    through packages that re-export it in turn; [] when the package defines it itself."""
+    pf = facts.python(package)
+    if pf is None or hops <= 0:
+        return []
+    index = module_index(facts)
+    out: list[str] = []
+    for imp in pf.imports:
+        if imp.scope != MODULE or imp.alias != name and imp.name != "*":
+            continue
+        for target in index.resolve(package, imp)[:1]:  # the module the name comes from
+            if target == package:
+                continue
+            if imp.name == "*" and not _defines(facts, target, name):
+                continue
+            out.append(target)
+            if target.endswith("__init__.py"):
+                out += reexported_from(
+                    facts, target, imp.name if imp.name != "*" else name, hops - 1
+                )
+    return out
+
+
+def _defines(facts: Facts, path: str, name: str) -> bool:
+    pf = facts.python(path)
+    return pf is not None and (
+        any(f.qualname == name for f in pf.functions)
+        or any(c.qualname == name for c in pf.classes)
+        or any(a.name == name for a in pf.assigns)
+    )
 
 
 def importers_of_tests(facts: Facts) -> dict[str, list[str]]:
