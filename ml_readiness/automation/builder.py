@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ml_readiness.automation import test_hop
-from ml_readiness.automation.callgraph import FILE, CallGraph, Node
+from ml_readiness.automation.callgraph import FILE, CallGraph, Node, plain
 from ml_readiness.automation.github import GitHubReader
 from ml_readiness.automation.gitlab import GitLabReader
 from ml_readiness.automation.paths import set_root_prefix
@@ -122,9 +122,11 @@ def record(amap: AutomationMap, graph: CallGraph, root: Root, groups: list[list[
     seen: dict[Node, bool] = {}  # node -> reached only through a test so far
     for seeds in groups:
         prefix: dict[Node, tuple[str, ...]] = {}
+        starts: dict[Node, None] = {}  # seeds, with the command-line options they run with
         for node, chain in seeds:
-            prefix.setdefault(node, chain)
-        for node, seed, tail in graph.reach_tails(tuple(prefix)):
+            prefix.setdefault(plain(node), chain)
+            starts.setdefault(node)
+        for node, seed, tail in graph.reach_tails(tuple(starts)):
             earlier = seen.get(node)
             if earlier is False:
                 continue

@@ -18,13 +18,14 @@ kept aside as the pipeline's tasks (`pipeline_tasks`), which the Kubeflow pipeli
 
 from __future__ import annotations
 
+import json
 import posixpath
 from collections import deque
 from typing import TYPE_CHECKING
 
 from ml_readiness.entrypoints import client_route_targets
 from ml_readiness.facts.imports import module_index
-from ml_readiness.facts.python import MAIN, MODULE, PythonFacts
+from ml_readiness.facts.python import MAIN, MODULE, PythonFacts, guards_allow
 
 if TYPE_CHECKING:
     from ml_readiness.facts import Facts
@@ -33,12 +34,32 @@ Node = tuple[str, str]  # (path, scope)
 FILE = "<file>"  # a non-Python file that is run (shell script, checkpoint): recorded only
 MAX_NODES = 50_000
 INIT_METHODS = ("__init__", "__post_init__", "__new__", "__call__")
+# `f.with_options(...)` / `f.options(...)`: a configured copy of f, made to be run
+CONFIGURED_COPIES = frozenset({"with_options", "options"})
 KFP_SUBMIT = frozenset(
     {"create_run_from_pipeline_func", "create_run_from_pipeline_package", "run_pipeline"}
 )
 KFP_COMPONENT = frozenset(
     {"component", "container_component", "create_component_from_func", "func_to_container_op"}
 )
+
+
+# A node run by a command with options carries them after its scope: (`run.py`,
+# `<main>` + OPTIONS + `[["pipeline", "training"]]`); its own file's functions inherit them,
+# and calls under an `if` on an option the command sets to another value are not followed.
+OPTIONS = "\x00"
+
+
+def with_options(node: Node, options: dict[str, str]) -> Node:
+    """`node` as run by a command giving these command-line options (unchanged without)."""
+    if not options:
+        return node
+    return (node[0], node[1] + OPTIONS + json.dumps(sorted(options.items())))
+
+
+def plain(node: Node) -> Node:
+    """The node without the command-line options it was run with."""
+    return (node[0], node[1].split(OPTIONS, 1)[0]) if OPTIONS in node[1] else node
 
 
 def is_kfp_pipeline_decorator(name: str) -> bool:
@@ -294,14 +315,25 @@ class CallGraph:
             return cached
         out: list[Node] = []
         path, scope = node
+        options: dict[str, str] | None = None
+        if OPTIONS in scope:
+            scope, encoded = scope.split(OPTIONS, 1)
+            options = dict(json.loads(encoded))
         pf = self.pf(path) if scope != FILE else None
         if pf is not None:
-            out = self._edges(path, scope, pf)
+            out = self._edges(path, scope, pf, options)
+            if options:  # the script's own functions run with the same options
+                out = [
+                    with_options(n, options) if n[0] == path and n[1] not in (MODULE, FILE) else n
+                    for n in out
+                ]
         result = tuple(dict.fromkeys(n for n in out if n != node))
         self._succ[node] = result
         return result
 
-    def _edges(self, path: str, scope: str, pf: PythonFacts) -> list[Node]:
+    def _edges(
+        self, path: str, scope: str, pf: PythonFacts, options: dict[str, str] | None = None
+    ) -> list[Node]:
         out: list[Node] = []
         if scope == MODULE:
             functions = {f.qualname for f in pf.functions}
@@ -322,12 +354,17 @@ class CallGraph:
         for call in pf.calls:
             if call.scope != scope:
                 continue
+            if options and call.guards and not guards_allow(call.guards, options):
+                continue  # `if pipeline == "training":` when the command says another
             target = self.resolve_name(path, scope, call.name)
+            if target is None and call.attr in CONFIGURED_COPIES:
+                target = self._configured(path, scope, call.name.rpartition(".")[0])
             if target is None and call.attr == "python_func":  # comp.python_func(): the body
                 target = self.resolve_name(path, scope, call.name.rpartition(".")[0])
                 target = target if target and self.is_component(target) else None
             elif target is not None and target[1] != MODULE and self.is_component(target):
-                self._tasks.setdefault((path, scope), []).append(target)  # a task, not a call
+                if options is None:  # recorded once, by the node without options
+                    self._tasks.setdefault((path, scope), []).append(target)  # a task, not a call
                 continue
             if call.attr in KFP_COMPONENT and is_kfp_component_decorator(call.qualified):
                 continue  # create_component_from_func(fn) wraps fn; it does not run it
@@ -365,22 +402,33 @@ class CallGraph:
             out.extend(client_route_targets(self.facts, path).get(scope, ()))  # type: ignore[arg-type]
         return out
 
+    def _configured(self, path: str, scope: str, name: str) -> Node | None:
+        """The function `name.with_options(...)` configures (ZenML pipelines, Prefect flows,
+        Ray's `.options`): the copy is made to be run, so it counts as a call of it."""
+        target = self.resolve_name(path, scope, name) if name else None
+        if target is None or target[1] == MODULE or self.is_class(target):
+            return None
+        return target
+
     def reach(self, seeds: tuple[Node, ...]) -> dict[Node, Node | None]:
         """Every node reachable from `seeds` → the node it was first reached from."""
         cached = self._reach.get(seeds)
         if cached is not None:
             return cached
-        parent: dict[Node, Node | None] = {}
+        parent: dict[Node, Node | None] = {}  # plain nodes
+        seen: set[Node] = set()  # nodes with their options: each is explored once
         queue: deque[Node] = deque()
         for seed in seeds:
-            if seed not in parent:
-                parent[seed] = None
+            if seed not in seen:
+                seen.add(seed)
+                parent.setdefault(plain(seed), None)
                 queue.append(seed)
         while queue and len(parent) < MAX_NODES:
             node = queue.popleft()
             for nxt in self.successors(node):
-                if nxt not in parent:
-                    parent[nxt] = node
+                if nxt not in seen:
+                    seen.add(nxt)
+                    parent.setdefault(plain(nxt), plain(node))
                     queue.append(nxt)
         self._reach[seeds] = parent
         return parent

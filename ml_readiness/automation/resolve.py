@@ -14,7 +14,7 @@ import posixpath
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from ml_readiness.automation.callgraph import FILE, CallGraph, Node, label
+from ml_readiness.automation.callgraph import FILE, CallGraph, Node, label, with_options
 from ml_readiness.automation.paths import join
 from ml_readiness.automation.pytest_run import Collected, collect
 from ml_readiness.automation.runners import parse_makefile, pyproject_scripts
@@ -25,6 +25,37 @@ if TYPE_CHECKING:
     from ml_readiness.facts import Facts
 
 Seed = tuple[Node, tuple[str, ...]]  # an entry node and the hops that lead to it
+
+
+UNKNOWN_VALUE = ("$", "`", "{", "*")
+
+
+def cli_options(args: list[str]) -> dict[str, str]:
+    """The literal command-line values a script is run with: `--pipeline training` and
+    `--env=prod` by name (dashes as underscores), leading words as `sys.argv[1]`, ... A value
+    with a variable or a glob is unknown (left out), so nothing is decided on it."""
+    out: dict[str, str] = {}
+    i = 0
+    while i < len(args) and not args[i].startswith("-"):
+        if not any(c in args[i] for c in UNKNOWN_VALUE):
+            out[f"sys.argv[{i + 1}]"] = args[i]
+        i += 1
+    while i < len(args):
+        word = args[i]
+        i += 1
+        if not word.startswith("--") or len(word) == 2:
+            continue
+        name, eq, value = word[2:].partition("=")
+        if not eq:
+            if i >= len(args) or args[i].startswith("-"):
+                continue  # a flag
+            value = args[i]
+            i += 1
+        if name and not any(c in value for c in UNKNOWN_VALUE):
+            out[name.replace("-", "_")] = value
+    return out
+
+
 MAX_DEPTH = 12
 PY_FLAGS = frozenset({"-u", "-B", "-O", "-OO", "-E", "-s", "-S", "-I", "-b", "-q", "-v", "-P"})
 TOOL_MODULES = frozenset(
@@ -136,7 +167,7 @@ class Resolver:
         if words[0].endswith(".py") or words[0].endswith(".sh") or "/" in words[0]:
             target = join(cwd, words[0])
             if target.endswith(".py"):
-                return self.run_file(words[0], cwd, chain, ctx)
+                return self.run_file(words[0], cwd, chain, ctx, cli_options(words[1:]))
             if self.facts.repo.exists(target):
                 return self.shell(words[0], cwd, chain, ctx)
             if words[0].endswith(".sh"):
@@ -183,7 +214,7 @@ class Resolver:
             elif arg == "-":
                 return []
             else:
-                return self.run_file(arg, cwd, chain, ctx)
+                return self.run_file(arg, cwd, chain, ctx, cli_options(list(it)))
         return []
 
     def module(
@@ -211,9 +242,20 @@ class Resolver:
             main = found[: -len("__init__.py")] + "__main__.py"
             if self.facts.repo.exists(main):
                 found = main
-        return [((found, MODULE), chain), ((found, MAIN), chain)]
+        options = cli_options(rest)
+        return [
+            (with_options((found, MODULE), options), chain),
+            (with_options((found, MAIN), options), chain),
+        ]
 
-    def run_file(self, arg: str, cwd: str, chain: tuple[str, ...], ctx: Ctx) -> list[Seed]:
+    def run_file(
+        self,
+        arg: str,
+        cwd: str,
+        chain: tuple[str, ...],
+        ctx: Ctx,
+        options: dict[str, str] | None = None,
+    ) -> list[Seed]:
         target = join(cwd, arg)
         if "$" in arg or "{" in arg:
             self.note(ctx.where, f"`{arg}`: script path not known statically")
@@ -225,7 +267,11 @@ class Resolver:
             return [((target, MODULE), chain)]
         if not target.endswith(".py"):
             return self.shell(arg, cwd, chain, ctx)
-        return [((target, MODULE), chain), ((target, MAIN), chain)]
+        options = options or {}
+        return [
+            (with_options((target, MODULE), options), chain),
+            (with_options((target, MAIN), options), chain),
+        ]
 
     def unittest(self, args: list[str], cwd: str, chain: tuple[str, ...], ctx: Ctx) -> list[Seed]:
         if args and args[0] != "discover" and not args[0].startswith("-"):

@@ -36,6 +36,20 @@ class Import:
         return f"{self.module}.{self.name}" if self.name else self.module
 
 
+# (selector key, literal values, True when the branch runs for those values): `args.mode ==
+# "train"` → ("mode", ("train",), True) on the body, ("mode", ("train",), False) on the else
+Guard = tuple[str, tuple[str, ...], bool]
+
+
+def guards_allow(guards: tuple[Guard, ...], options: dict[str, str]) -> bool:
+    """False when a guard's key has a known value in `options` that its branch excludes."""
+    for key, values, positive in guards:
+        value = options.get(key)
+        if value is not None and (value in values) != positive:
+            return False
+    return True
+
+
 @dataclass(frozen=True)
 class Call:
     """A call site: `name` as written, `qualified` through imports, literal arguments."""
@@ -46,6 +60,10 @@ class Call:
     scope: str
     args: tuple[Any, ...] = ()
     kwargs: tuple[tuple[str, Any], ...] = ()
+    # the `if` tests on a command-line value this call sits under, innermost last: (key,
+    # values, True) inside `if mode == "train":` / `if args.mode in ("a", "b"):`, False in
+    # their `else` (see `Guard`); a call graph given the script's options skips the others
+    guards: tuple[Guard, ...] = field(default=(), repr=False, compare=False)
     # the last component of the called name (`fit` for `model.fit`); set once at creation,
     # after the other fields, so every Call keeps the same attribute layout (a lazily cached
     # value would give each instance its own dictionary: ~50 MB more at 100,000 files)
@@ -261,6 +279,7 @@ class _Extractor:
         self.class_stack: list[tuple[str, bool]] = []  # (name, is_test_class)
         self.in_main = False
         self.has_main = False
+        self.guards: tuple[Guard, ...] = ()  # the enclosing `if`s on a command-line value
         self.assert_counts: list[list[int]] = []
         self.is_test_file = _is_test_path(path)
         self._scope_name = MODULE
@@ -390,6 +409,7 @@ class _Extractor:
             and ((cls is None and self.is_test_file) or (cls is not None and cls[1]))
         )
         params = tuple(a.arg for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs)
+        outer_guards, self.guards = self.guards, ()  # a body runs when called, not where defined
         self.scope.append(node.name)
         qual = self._scope_name = ".".join(self.scope)
         self.assert_counts.append([0, 0])
@@ -401,6 +421,7 @@ class _Extractor:
         for stmt in node.body:
             self.visit(stmt)
         counts = self.assert_counts.pop()
+        self.guards = outer_guards
         self.scope.pop()
         self._rescope()
         end = self.map_line(getattr(node, "end_lineno", None) or node.lineno)
@@ -461,7 +482,20 @@ class _Extractor:
             for stmt in node.orelse:
                 self.visit(stmt)
             return
-        self.generic_visit(node)
+        selector = _selector(node.test)
+        if selector is None:
+            self.generic_visit(node)
+            return
+        key, values, positive = selector
+        outer = self.guards
+        self.visit(node.test)
+        self.guards = (*outer, (key, values, positive))
+        for stmt in node.body:
+            self.visit(stmt)
+        self.guards = (*outer, (key, values, not positive))
+        for stmt in node.orelse:
+            self.visit(stmt)
+        self.guards = outer
 
     def visit_Call(self, node: ast.Call) -> None:
         name = dotted(node.func)
@@ -469,7 +503,15 @@ class _Extractor:
             args = tuple(literal(a) for a in node.args[:8])
             kwargs = tuple((k.arg or "**", literal(k.value)) for k in node.keywords[:32])
             self.calls.append(
-                Call(name, self.qualify(name), self.ln(node), self.current_scope(), args, kwargs)
+                Call(
+                    name,
+                    self.qualify(name),
+                    self.ln(node),
+                    self.current_scope(),
+                    args,
+                    kwargs,
+                    self.guards,
+                )
             )
             if "assert" in name.rsplit(".", 1)[-1].lower() and self.assert_counts:
                 self.assert_counts[-1][0] += 1
@@ -546,6 +588,48 @@ _NO_FACTS = frozenset(
 )
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 _HANDLERS: dict[type, Any] = {}
+
+
+def _selector(test: ast.expr) -> Guard | None:
+    """`mode == "train"`, `args.mode in ("a", "b")`, `cfg["mode"] != "x"`, `sys.argv[1] ==
+    "train"` or an `or` of such tests on one key: (key, sorted values, True for ==/in)."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+        parts = [_selector(v) for v in test.values]
+        if parts and all(p and p[2] for p in parts) and len({p[0] for p in parts if p}) == 1:
+            merged = sorted({v for p in parts if p for v in p[1]})
+            return (parts[0][0], tuple(merged), True) if parts[0] else None
+        return None
+    if not isinstance(test, ast.Compare) or len(test.ops) != 1:
+        return None
+    op, left, right = test.ops[0], test.left, test.comparators[0]
+    if isinstance(op, ast.Eq | ast.NotEq):
+        if isinstance(left, ast.Constant):
+            left, right = right, left
+        values = (right.value,) if isinstance(right, ast.Constant) else None
+    elif isinstance(op, ast.In | ast.NotIn) and isinstance(right, ast.Tuple | ast.List | ast.Set):
+        items = [e.value if isinstance(e, ast.Constant) else None for e in right.elts]
+        values = tuple(sorted(set(items))) if items and None not in items else None
+    else:
+        return None
+    key = _selector_key(left)
+    if key is None or values is None or not all(isinstance(v, str) for v in values):
+        return None
+    return key, values, isinstance(op, ast.Eq | ast.In)
+
+
+def _selector_key(node: ast.expr) -> str | None:
+    """`mode` → mode, `args.mode` → mode, `cfg["mode"]` → mode, `sys.argv[1]` → sys.argv[1]."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+        index = node.slice.value
+        if isinstance(index, str):
+            return index
+        if isinstance(index, int) and dotted(node.value) == "sys.argv":
+            return f"sys.argv[{index}]"
+    return None
 
 
 def _own_line(node: ast.AST) -> int:
