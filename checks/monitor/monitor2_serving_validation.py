@@ -25,15 +25,15 @@ from ml_readiness.facts.python import Call, PythonFacts
 from ml_readiness.registry import check
 
 from ._platform import has_sdk_monitor, platform_monitors
+from ._pydantic import (
+    PARSE_METHODS,
+    builds_output,
+    injected_parameters,
+    output_models,
+    pydantic_constraints,
+)
 
 ITEM = "monitor-2"
-PYDANTIC_BASES = ("pydantic.BaseModel", "pydantic.v1.BaseModel", "sqlmodel.SQLModel")
-CONSTRAINT_KWARGS = {
-    "ge", "gt", "le", "lt", "min_length", "max_length", "pattern", "regex", "multiple_of",
-    "max_digits", "decimal_places", "allow_inf_nan", "min_items", "max_items",
-}  # fmt: skip
-CONSTRAINED_TYPES = re.compile(r"\b(con(int|float|str|list|set|decimal|bytes|date)|Ge|Le|Gt|Lt)$")
-VALIDATOR_DECORATORS = re.compile(r"\b(validator|field_validator|model_validator|root_validator)$")
 BARE_BODIES = re.compile(r"^(dict|Dict|dict\[.*\]|Dict\[.*\]|Any|Request|bytes|str|list|List)$")
 MESSAGES = {
     "print", "echo", "info", "debug", "warning", "warn", "error", "exception", "critical",
@@ -58,25 +58,31 @@ def serving_input_validation(facts: Facts) -> Iterator[Evidence | Hint]:
     From every serving entry point (web routes, model servers, batch-scoring jobs) it follows
     the call graph and looks for validation that runs on each request or batch: route
     parameters typed with pydantic models that carry constraints (`Field(ge=, le=)`, `con*`
-    types, validators), pandera/Great Expectations/jsonschema/marshmallow validation or
+    types, validators; their own, their bases' or those of the models their fields are
+    annotated with, `features: Features`, `rows: list[Row]`), pandera/Great
+    Expectations/jsonschema/marshmallow validation or
     constrained pydantic models built in the reached code. Jobs that validate logged serving
     data are counted too, and so is SageMaker Model Monitor checking captured endpoint data
     against the baseline constraints computed from training data (a data-quality schedule
     declared in CDK/CloudFormation/Terraform, config the platform enforces, or the SDK's
     `DefaultModelMonitor.create_monitoring_schedule(constraints=...)`). Validation reached
-    only from training is data-1 evidence, not this.
+    only from training is data-1 evidence, not this; a response model (`response_model=`, the
+    route's return annotation, a model a function builds from computed values and returns)
+    validates output and never counts.
     """
     serving = serving_entry_points(facts)
     seen: set[tuple[str, int]] = set()
     explained = False  # a hint already says why the serving path earns nothing
     typed_evidence = False
+    outputs = frozenset(output_models(facts, serving))
     for entry in serving:
         schema = False  # a schema validates this entry's input: column checks add nothing
         for produced in (*_typed_parameters(facts, entry), *_decorator_schemas(facts, entry)):
             explained = explained or isinstance(produced, Hint)
             schema = schema or isinstance(produced, Evidence)
             yield produced
-        for path, call, what in _validations(facts, reachable_functions(facts, entry)):
+        reached = reachable_functions(facts, entry)
+        for path, call, what in _validations(facts, reached, outputs):
             schema = True
             if (path, call.line) not in seen:
                 seen.add((path, call.line))
@@ -149,9 +155,12 @@ def _typed_parameters(facts: Facts, entry: EntryPoint) -> Iterator[Evidence | Hi
     if entry.kind not in ("route", "service"):
         return
     pf = facts.python(entry.path)
+    injected = injected_parameters(facts, entry)
     for param, annotation in signature_annotations(facts, entry.path, entry.symbol).items():
         if param in ("self", "request") and annotation in ("Request", "starlette.Request"):
             continue
+        if param in injected:
+            continue  # `user: dict = Depends(auth)` is filled by the framework, not the body
         if BARE_BODIES.match(annotation.strip("'\"")):
             yield Hint(
                 ITEM,
@@ -245,40 +254,14 @@ def _rejection_tests(facts: Facts, entry: EntryPoint, model: str) -> Iterator[Ev
                 )
 
 
-def pydantic_constraints(facts: Facts, path: str, cls: str, depth: int = 3) -> list[str] | None:
-    """Constraints of a pydantic model class (`age: Field(ge)`, `validator check_x`), `[]` for
-    a model with types only, None when `cls` is not a pydantic model."""
-    pf = facts.python(path)
-    node = next((c for c in pf.classes if c.qualname == cls), None) if pf else None
-    if node is None or depth <= 0:
-        return None
-    inherited: list[str] | None = None
-    for base in node.bases:
-        if base in PYDANTIC_BASES:
-            inherited = inherited or []
-        for target in resolve_name(facts, path, pf, base.rsplit(".", 1)[-1]):
-            parent = pydantic_constraints(facts, *target, depth=depth - 1)
-            if parent is not None:
-                inherited = (inherited or []) + parent
-    if inherited is None:
-        return None
-    found = []
-    for c in pf.calls:
-        if c.scope != cls:
-            continue
-        kwargs = sorted(k for k, _ in c.kwargs if k in CONSTRAINT_KWARGS)
-        if c.attr == "Field" and kwargs:
-            found.append(f"Field({', '.join(kwargs)})")
-        elif CONSTRAINED_TYPES.search(c.qualified):
-            found.append(f"{c.attr}()")
-    for fn in pf.functions:
-        if fn.class_name == cls and any(VALIDATOR_DECORATORS.search(d) for d in fn.decorators):
-            found.append(f"validator {fn.name}")
-    return sorted(set(found)) + inherited
-
-
-def _validations(facts: Facts, nodes: set[tuple[str, str]]) -> list[tuple[str, Call, str]]:
-    """(path, call, what) for validation calls made inside the reached functions `nodes`."""
+def _validations(
+    facts: Facts,
+    nodes: set[tuple[str, str]],
+    outputs: frozenset[tuple[str, str]] = frozenset(),
+) -> list[tuple[str, Call, str]]:
+    """(path, call, what) for validation calls made inside the reached functions `nodes`.
+    Building a model in `outputs` (a route's `response_model=` or return annotation), or a
+    model a function builds and returns, validates the response, not the input."""
     out = []
     by_path: dict[str, set[str]] = {}
     for p, q in nodes:
@@ -288,8 +271,8 @@ def _validations(facts: Facts, nodes: set[tuple[str, str]]) -> list[tuple[str, C
         scopes = by_path[path]
         for c in pf.calls if pf else ():
             if c.scope in scopes or any(c.scope.startswith(s + ".") for s in scopes):
-                what = _validation_kind(facts, path, pf, c)
-                if what:
+                what = _validation_kind(facts, path, pf, c, outputs)
+                if what and not (what.startswith("constrained") and builds_output(facts, path, c)):
                     out.append((path, c, what))
     return out
 
@@ -297,7 +280,13 @@ def _validations(facts: Facts, nodes: set[tuple[str, str]]) -> list[tuple[str, C
 LIBRARY_VALIDATE_ATTRS = frozenset({"validate", "validate_df", "run_checkpoint", "run"})
 
 
-def _validation_kind(facts: Facts, path: str, pf: PythonFacts, c: Call) -> str | None:
+def _validation_kind(
+    facts: Facts,
+    path: str,
+    pf: PythonFacts,
+    c: Call,
+    outputs: frozenset[tuple[str, str]] = frozenset(),
+) -> str | None:
     if c.qualified.startswith("jsonschema.") and c.attr in ("validate", "Draft7Validator"):
         return "JSON Schema validation"
     if c.qualified.startswith("tensorflow_data_validation.") and "validate" in c.attr:
@@ -316,9 +305,9 @@ def _validation_kind(facts: Facts, path: str, pf: PythonFacts, c: Call) -> str |
             return "Great Expectations validation"
     if c.attr in ("load", "validate") and pf.imports_module("marshmallow"):
         return "marshmallow schema validation"
-    is_build = c.attr in ("model_validate", "parse_obj", "parse_raw", "model_validate_json")
+    is_build = c.attr in PARSE_METHODS
     for target in resolve_name(facts, path, pf, head if is_build else c.name):
-        if pydantic_constraints(facts, *target):
+        if target not in outputs and pydantic_constraints(facts, *target):
             return f"constrained pydantic model {target[1]}"
     return None
 

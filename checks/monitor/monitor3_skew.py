@@ -19,6 +19,7 @@ from ml_readiness.registry import check
 
 from ._deepchecks import deepchecks_runs
 from ._ray_preprocessor import ray_saved_preprocessor
+from ._saved_preprocessor import saved_preprocessor
 from ._shared import automated_run, entry_symbol, scheduled_run
 from ._sources import data_source
 
@@ -73,10 +74,12 @@ def training_serving_skew(facts: Facts) -> Iterator[Evidence | Hint]:
     preprocessor saved in the checkpoint (`TorchTrainer(preprocessor=...)`) that serving
     restores (`TorchPredictor.from_checkpoint`, `get_preprocessor()`), TF Transform graphs used
     by serving, a Feast store read offline in training and online in
-    serving, and skew comparison jobs (TFDV serving statistics, Evidently reference=training vs
-    current=serving, SageMaker Model Monitor schedules). Shared code is a design guarantee:
-    automated only when a CI test runs both paths or automation runs both entry points;
-    comparison jobs are automated when automation runs them.
+    serving, a preprocessor fitted and saved by training under a file basename or ZenML
+    artifact name that serving loads and applies (`preprocessor.joblib`,
+    `load_artifact("scaler")`), and skew comparison jobs (TFDV serving statistics, Evidently
+    reference=training vs current=serving, SageMaker Model Monitor schedules). Shared code is
+    a design guarantee: automated only when a CI test runs both paths or automation runs both
+    entry points; comparison jobs are automated when automation runs them.
     """
     serving = serving_entry_points(facts)
     training = training_entry_points(facts)
@@ -85,6 +88,7 @@ def training_serving_skew(facts: Facts) -> Iterator[Evidence | Hint]:
     produced += _feature_store_and_tft(facts, serving, training)
     produced += _skew_jobs(facts)
     produced += ray_saved_preprocessor(facts, training, serving)
+    produced += saved_preprocessor(facts, ITEM)
     yield from produced
     if not any(isinstance(p, Evidence) for p in produced):
         if not serving:

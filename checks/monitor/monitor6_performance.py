@@ -13,6 +13,8 @@ from ml_readiness.evidence import Evidence, Hint
 from ml_readiness.facts import Facts
 from ml_readiness.registry import check
 
+from ._exported import latency_metric, watched_metrics
+from ._live import LATENCY_WORDS, latency_percentiles, live_threshold_monitors
 from ._shared import emit_rules
 
 ITEM = "monitor-6"
@@ -45,7 +47,12 @@ def performance_tracking(facts: Facts) -> Iterator[Evidence | Hint]:
     `asv.conf.json`, locust load tests, and alert rules on latency/throughput/memory
     (Prometheus rule files, PrometheusRule manifests, Grafana alert provisioning, CloudWatch
     alarms in CloudFormation or Terraform). Benchmarks are automated when automation runs them;
-    an alert rule is automated only when a monitoring system loads it.
+    an alert rule is automated only when a monitoring system loads it. Manual credit, with no
+    alert rule: a Prometheus latency Histogram/Summary/Gauge updated on the serving path and
+    scraped by a committed config (`scrape_configs`, `prometheus.io/scrape`, ServiceMonitor);
+    serving latency aggregated into percentiles from request logs or per period; a script that
+    reads the service's live metrics and compares a production latency with a threshold
+    (automated when a schedule runs it).
     """
     found = library = False
     benches = list(_benchmarks(facts))
@@ -67,6 +74,11 @@ def performance_tracking(facts: Facts) -> Iterator[Evidence | Hint]:
             yield Evidence(ITEM, f"locust load test {users[0].qualname}", path, users[0].line)
     rules = emit_rules(ITEM, facts, PERF_RULES, "serving performance")
     yield from rules
+    watched = watched_metrics(facts, ITEM, latency_metric, "serving latency")
+    watched += live_threshold_monitors(facts, ITEM, LATENCY_WORDS)
+    watched += latency_percentiles(facts, ITEM)
+    found = found or bool(watched)
+    yield from watched
     if not found and not rules and not library:
         yield Hint(
             ITEM,

@@ -12,8 +12,10 @@ from ml_readiness.facts.python import MAIN, Call
 from ml_readiness.registry import check
 
 from ._deepchecks import deepchecks_runs
+from ._exported import quality_metric, quality_rules, watched_metrics
+from ._live import QUALITY_WORDS, hand_rolled_drift, live_threshold_monitors, reads_serving_output
 from ._platform import platform_monitors
-from ._shared import automated_run, emit_rules, scheduled_run
+from ._shared import automated_run, scheduled_run
 from ._sources import data_source, served_or_fresh
 
 ITEM = "monitor-7"
@@ -50,8 +52,14 @@ def production_quality_monitoring(facts: Facts) -> Iterator[Evidence | Hint]:
     alert rules on model-quality metrics (Prometheus, Grafana, CloudWatch alarms in
     CloudFormation, Terraform or CDK). Whether Evidently's current data is production data is
     read from the code that binds it (its name, what it is read from, the callers' arguments),
-    never from docstrings. Drift between a training and a test split is offline analysis,
-    not production monitoring.
+    never from docstrings, or from a file path the serving code writes request rows to. Drift
+    between a training and a test split is offline analysis, not production monitoring.
+    Manual credit, with no alert or schedule: quality, output-distribution or disagreement
+    metrics the serving code exports to a scraped Prometheus; a hand-written two-sample test
+    or PSI comparing logged serving data with the stored training reference on a serving
+    route or job; a script comparing the service's live accuracy with a threshold. An alert
+    rule that filters an exported metric on a label or value the code never emits can never
+    fire and earns nothing.
     """
     found = explained = False  # explained: a hint says why an Evidently run is not credited
     for path, pf in facts.python_files(mentions=("evidently",), tests=False, notebooks=True):
@@ -76,6 +84,10 @@ def production_quality_monitoring(facts: Facts) -> Iterator[Evidence | Hint]:
                     f"{path}:{call.line} runs Evidently on {current[1:] or 'data'} that is not "
                     f"production data (an offline comparison{why}); not credited",
                 )
+            elif served := reads_serving_output(facts, path, pf):
+                found = True
+                detail = f"Evidently {presets[0].attr} on data the serving code logs ({served})"
+                yield call_evidence(ITEM, path, call, detail)
             else:
                 explained = True
                 yield Hint(
@@ -134,8 +146,13 @@ def production_quality_monitoring(facts: Facts) -> Iterator[Evidence | Hint]:
     for produced in _drift_reports(facts):
         found = True
         yield produced
-    rules = emit_rules(ITEM, facts, QUALITY_RULES, "model quality")
+    rules = quality_rules(facts, ITEM, QUALITY_RULES)
     yield from rules
+    watched = watched_metrics(facts, ITEM, quality_metric, "prediction quality or distribution")
+    watched += list(hand_rolled_drift(facts, ITEM))
+    watched += live_threshold_monitors(facts, ITEM, QUALITY_WORDS)
+    found = found or bool(watched)
+    yield from watched
     if not found and not rules and not explained:
         yield Hint(
             ITEM,
