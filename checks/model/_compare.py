@@ -1,9 +1,10 @@
 """Guarded comparisons in Python code, read from the syntax tree (model-5, model-6, model-7).
 
 A *guard* is an `assert` or an `if` whose condition compares values and whose body acts on the
-outcome: raises, exits, records a failure (`failures.append(...)`), sets a flag, returns or
-promotes the model (a registry/deploy call, or copying the new model file over the served
-one); or a labelled decision (`decision = "promoted" if chal < champ else "rejected"`).
+outcome: raises, exits, records a failure (`failures.append(...)`), sets a flag, records a
+labelled outcome (`reason = "candidate better than champion"`), returns or promotes the model
+(a registry/deploy call, or copying the new model file over the served one); or a labelled
+decision (`decision = "promoted" if chal < champ else "rejected"`).
 Each guard carries the words its operands are made of, including what those names were
 computed from inside the same function (`lift = metrics["auc"] - metrics["baseline_auc"]`
 makes `lift` carry `auc` and `baseline_auc`), so a check can ask "is this a comparison with a
@@ -19,13 +20,21 @@ import ast
 import re
 from dataclasses import dataclass
 
+from ml_readiness.checks.model._operands import (
+    LIFTS,
+    THRESHOLD_NAME,
+    derived_words,
+    fixed_side,
+    is_number,
+    is_trivial,
+    lifts_in,
+    names_of,
+    words_of,
+)
+
 from ml_readiness.facts import Facts
 from ml_readiness.facts.python import MODULE, attribute_path
 
-THRESHOLD_NAME = re.compile(
-    r"thresh|(^|_)(min|max|minimum|maximum|limit|tolerance|floor|ceiling|budget|allowed)(_|$)",
-    re.I,
-)
 FAILURE_LIST = re.compile(
     r"fail|reason|error|violation|problem|issue|breach|alert|reject|block", re.I
 )
@@ -42,8 +51,7 @@ PROMOTE_CALL = re.compile(
 COPY_CALLS = frozenset(
     {"shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.move", "os.replace", "os.rename"}
 )
-_TRIVIAL = (0, 0.0, None, True, False)
-MAX_DEPTH = 4
+DECISION_NAME = re.compile(r"reason|decision|verdict|outcome", re.I)
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,12 @@ class Guard:
     action: str  # assert | raise | exit | append | flag | return | promote | decide
     target: str | None = None  # the list a failure is appended to
     ordered: bool = False  # some non-trivial comparison is <, <=, > or >=
+    # every ordered comparison has a fixed side: a number, `min_value`,
+    # `thresholds["min_accuracy"]` (the other side may still be a lift over a baseline)
+    fixed: bool = False
+    # word sets of the two operands of each difference/ratio the compared values are made of
+    # (`lift = metrics["auc"] - metrics["baseline_auc"]`), through the names they come from
+    lifts: tuple[tuple[frozenset[str], frozenset[str]], ...] = ()
 
     def words(self, thresholds: bool = True) -> str:
         """All the guard's words joined by spaces (for regex searches); without the names of
@@ -69,43 +83,6 @@ class Guard:
         if not thresholds:
             words = frozenset(w for w in words if not THRESHOLD_NAME.search(w))
         return " ".join(sorted(words))
-
-
-def _words(node: ast.AST | None) -> set[str]:
-    """Identifiers, attribute names and string constants in an expression (lower case)."""
-    out: set[str] = set()
-    if node is None:
-        return out
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.Name):
-            out.add(sub.id.lower())
-        elif isinstance(sub, ast.Attribute):
-            out.add(sub.attr.lower())
-        elif isinstance(sub, ast.Constant) and isinstance(sub.value, str) and len(sub.value) < 80:
-            out.add(sub.value.lower())
-    return out
-
-
-def _names(node: ast.AST | None) -> set[str]:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} if node is not None else set()
-
-
-def _is_trivial(node: ast.AST) -> bool:
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
-        node = node.operand
-    return isinstance(node, ast.Constant) and any(
-        node.value is t or (type(node.value) is type(t) and node.value == t) for t in _TRIVIAL
-    )
-
-
-def _is_number(node: ast.AST) -> bool:
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
-        node = node.operand
-    return (
-        isinstance(node, ast.Constant)
-        and isinstance(node.value, int | float)
-        and not isinstance(node.value, bool)
-    )
 
 
 def _stops(body: list[ast.stmt]) -> bool:
@@ -139,9 +116,21 @@ def _action(body: list[ast.stmt]) -> tuple[str, str | None]:
         value = stmt.value if isinstance(stmt, ast.Assign) else None
         if isinstance(value, ast.Constant) and isinstance(value.value, bool):
             return "flag", None
+        if isinstance(value, ast.Constant | ast.JoinedStr) and _labels(stmt):
+            return "decide", None  # `reason = "Candidate model better than champion"`
         if isinstance(stmt, ast.Return):
             return "return", None
     return ("promote", None) if promote else ("", None)
+
+
+def _labels(stmt: ast.stmt) -> bool:
+    """`reason = "..."`, `decision = f"..."`: a string recorded as the outcome of a test."""
+    if not isinstance(stmt, ast.Assign):
+        return False
+    value = stmt.value
+    if isinstance(value, ast.Constant) and not isinstance(value.value, str):
+        return False
+    return any(DECISION_NAME.search(n) for t in stmt.targets for n in names_of(t))
 
 
 def _decision(value: ast.expr | None) -> ast.expr | None:
@@ -197,10 +186,14 @@ class _Collector:
             self._record_calls(stmt, scope)
         if isinstance(stmt, ast.Assign | ast.AnnAssign | ast.AugAssign):
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-            value = _words(stmt.value)
+            value = words_of(stmt.value)
+            lifts = derive.setdefault(LIFTS, {})  # type: ignore[arg-type]
+            found = lifts_in(stmt.value, derive, lifts) if stmt.value is not None else []
             for t in targets:
-                for name in _names(t):
+                for name in names_of(t):
                     derive.setdefault(name, set()).update(value)
+                    if found:
+                        lifts[name] = found  # type: ignore[index]
             decided = _decision(stmt.value)
             if decided is not None:
                 self._guard(stmt, decided, scope, derive, loop, ("decide", None))
@@ -216,10 +209,10 @@ class _Collector:
             self._block(stmt.orelse, scope, derive, loop)
         elif isinstance(stmt, ast.For | ast.AsyncFor):
             self._record_calls(stmt.iter, scope)
-            words = _words(stmt.iter)
-            for name in _names(stmt.target):
+            words = words_of(stmt.iter)
+            for name in names_of(stmt.target):
                 derive.setdefault(name, set()).update(words)
-            inner = loop | frozenset(words | _words(stmt.target))
+            inner = loop | frozenset(words | words_of(stmt.target))
             self._block(stmt.body, scope, derive, inner)
             self._block(stmt.orelse, scope, derive, loop)
         elif isinstance(stmt, ast.While):
@@ -268,31 +261,28 @@ class _Collector:
         threshold = False
         trivial = True
         ordered = False
+        fixed = True
+        lift_table = derive.get(LIFTS, {})
+        lifts: list[tuple[frozenset[str], frozenset[str]]] = []
         for cmp in compares:
             sides = [cmp.left, *cmp.comparators]
-            if not any(_is_trivial(s) for s in sides):
+            if not any(is_trivial(s) for s in sides):
                 trivial = False
-                ordered = ordered or any(
+                is_ordered = any(
                     isinstance(op, ast.Lt | ast.LtE | ast.Gt | ast.GtE) for op in cmp.ops
                 )
+                ordered = ordered or is_ordered
+                if is_ordered:
+                    lifts.extend(p for s in sides for p in lifts_in(s, derive, lift_table))
+                    fixed = fixed and any(fixed_side(s) for s in sides)
             for side in sides:
-                words = _words(side)
+                words = words_of(side)
                 direct |= words
-                if (_is_number(side) and not _is_trivial(side)) or any(
+                if (is_number(side) and not is_trivial(side)) or any(
                     THRESHOLD_NAME.search(w) for w in words
                 ):
                     threshold = True
-        tokens = set(direct)
-        frontier = _names(test)
-        seen: set[str] = set()
-        for _ in range(MAX_DEPTH):
-            nxt: set[str] = set()
-            for name in frontier - seen:
-                seen.add(name)
-                derived = derive.get(name, set())
-                tokens |= derived
-                nxt |= {w for w in derived if w.isidentifier()}
-            frontier = nxt
+        tokens = direct | derived_words(names_of(test), derive)
         line = stmt.lineno
         text = self._segment(test)
         self.guards.append(
@@ -308,6 +298,8 @@ class _Collector:
                 action[0],
                 action[1],
                 ordered,
+                fixed and ordered,
+                tuple(lifts),
             )
         )
 

@@ -18,6 +18,8 @@ COMMENT_ACTIONS = (
     "peter-evans/create-or-update-comment",
     "mshick/add-pr-comment",
 )
+SCRIPT_ACTION = "actions/github-script"
+SCRIPT_COMMENT = re.compile(r"\.createComment\s*\(")
 COMMENT_COMMANDS = re.compile(r"\bcml[ -](comment\s+create|send-comment)\b|\bgh\s+pr\s+comment\b")
 # what the comment posts must be the model's results (not coverage or lint reports)
 RESULT_WORDS = re.compile(r"metric|evaluat|train|accuracy|\bloss|\bscores?\b|model", re.I)
@@ -61,10 +63,18 @@ def pr_result_comments(facts: Facts, item: str) -> list[Evidence]:
                     continue
                 uses = str(step.get("uses") or "")
                 run = str(step.get("run") or "")
+                given = step.get("with") if isinstance(step.get("with"), dict) else {}
                 if uses.startswith(COMMENT_ACTIONS):
-                    given = step.get("with") if isinstance(step.get("with"), dict) else {}
                     content = " ".join(str(v) for v in given.values())
                     what = f"`{uses.split('@', 1)[0]}`"
+                elif uses.startswith(SCRIPT_ACTION) and SCRIPT_COMMENT.search(
+                    str(given.get("script") or "")
+                ):
+                    # `github.rest.issues.createComment({... body: "Review the model metrics"})`
+                    script = str(given.get("script"))
+                    body = re.search(r"body\s*:\s*[`'\"]([^`'\"]+)", script)
+                    content = body.group(1) if body else script
+                    what = "`actions/github-script` createComment"
                 elif COMMENT_COMMANDS.search(run):
                     what, content = f"`{COMMENT_COMMANDS.search(run).group(0)}`", run
                 else:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from ml_readiness.checklib import doc_sections, kind_of, symbol_of
 from ml_readiness.evidence import Credit, Evidence, Kind
 from ml_readiness.facts import Facts, is_example_config
+from ml_readiness.facts.imports import module_index
 from ml_readiness.facts.python import MAIN, MODULE, Call, PythonFacts
 
 if TYPE_CHECKING:
@@ -299,3 +300,18 @@ def command_line(facts: Facts, root: Root, rx: re.Pattern[str]) -> int | None:
         if rx.search(text) and not text.lstrip().startswith("#"):
             return number
     return root.line
+
+
+def repo_functions(facts: Facts, path: str, pf: PythonFacts) -> dict[str, tuple[str, str]]:
+    """Function name -> (file, qualname) for this file's module-level functions and the repo
+    functions it imports by name (`from .baselines import persistence_rmse`)."""
+    out = {f.name: (path, f.qualname) for f in pf.functions if "." not in f.qualname}
+    index = module_index(facts)
+    for imp in pf.imports:
+        if not imp.name:
+            continue
+        for target in index.resolve(path, imp):
+            other = facts.python(target)
+            if other and other.function(imp.name):
+                out[imp.alias] = (target, imp.name)
+    return out

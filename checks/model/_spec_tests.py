@@ -97,3 +97,79 @@ def _aliases(index: object, path: str, pf: PythonFacts, target: str, name: str) 
         elif imp.name is None or target.endswith(f"/{imp.name}.py"):
             out.add(f"{imp.alias}.{name}")
     return out
+
+
+def catalog_tests(facts: Facts, item: str, specs: Iterable[tuple[str, int | None]]) -> list:
+    """Test evidence for a live, asserting test parametrized over a model catalog that is an
+    in-code spec (`@pytest.mark.parametrize("alias", [a for a in MODEL_CATALOG ...])`, or
+    `list(MODEL_CATALOG)`) and passing the parameter to a project function that builds the
+    model (`create_model(model_alias=alias, ...)`): every catalog entry is instantiated."""
+    out: list[Evidence] = []
+    index = module_index(facts)
+    for path, line in specs:
+        pf = facts.python(path) if path.endswith(".py") and line else None
+        name = next((a.name for a in pf.assigns if a.line == line), None) if pf else None
+        if name is None or is_test_path(path):
+            continue
+        for test_path, tpf in facts.python_files(mentions=(name,), tests=True):
+            imported = any(
+                imp.alias == name and _reaches(facts, index, test_path, imp, path)
+                for imp in tpf.imports
+            )
+            tree = facts.syntax_tree(test_path) if imported else None
+            for node in ast.walk(tree) if tree is not None else ():
+                found = _catalog_test(node, name, tpf)
+                if found is None:
+                    continue
+                fn, builder, filtered = found
+                note = " (entries its filter leaves out are not built)" if filtered else ""
+                detail = (
+                    f"test parametrized over the model catalog `{name}` ({path}) builds each "
+                    f"entry with `{builder}`{note}"
+                )
+                out.append(
+                    Evidence(item, detail, test_path, fn.line, "test", "automated", fn.qualname)
+                )
+                break
+    return out
+
+
+def _reaches(facts: Facts, index: object, where: str, imp: object, target: str) -> bool:
+    """The import resolves to `target`, directly or through one package `__init__` that
+    re-exports the name (`from churn_mlops.models import MODEL_CATALOG`)."""
+    for found in index.resolve(where, imp):  # type: ignore[attr-defined]
+        if found == target:
+            return True
+        init = facts.python(found) if found.endswith("__init__.py") else None
+        for inner in init.imports if init else ():
+            if inner.alias == imp.alias and target in index.resolve(found, inner):  # type: ignore[attr-defined]
+                return True
+    return False
+
+
+def _catalog_test(node: ast.AST, name: str, pf: PythonFacts) -> tuple[Function, str, bool] | None:
+    """(test, builder, filtered) when `node` is a live asserting test parametrized over the
+    catalog `name` whose body passes the parameter to a function it imports."""
+    if not isinstance(node, ast.FunctionDef) or not node.name.startswith("test"):
+        return None
+    fn = pf.function(node.name)
+    if fn is None or fn.asserts == 0 or always_skipped(fn, pf):
+        return None
+    for deco in node.decorator_list:
+        if not (isinstance(deco, ast.Call) and ast.unparse(deco.func).endswith("parametrize")):
+            continue
+        if len(deco.args) < 2 or not isinstance(deco.args[0], ast.Constant):
+            continue
+        param = str(deco.args[0].value).split(",")[0].strip()
+        values = deco.args[1]
+        if not any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(values)):
+            continue
+        filtered = any(isinstance(n, ast.comprehension) and n.ifs for n in ast.walk(values))
+        imported = {i.alias for i in pf.imports}
+        for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
+            callee = ast.unparse(call.func)
+            passed = [*call.args, *(k.value for k in call.keywords)]
+            uses = any(isinstance(a, ast.Name) and a.id == param for a in passed)
+            if uses and callee.split(".", 1)[0] in imported and callee != name:
+                return fn, callee, filtered
+    return None

@@ -24,7 +24,8 @@ from ml_readiness.checks.model._review import (
     registry_approval,
 )
 from ml_readiness.checks.model._review_ci import pr_result_comments, runner_hyperparameters
-from ml_readiness.checks.model._spec_tests import spec_builder_tests
+from ml_readiness.checks.model._spec_ci import ci_spec_runs
+from ml_readiness.checks.model._spec_tests import catalog_tests, spec_builder_tests
 from ml_readiness.checks.model._specs_more import (
     constants_module_specs,
     dvc_param_specs,
@@ -347,7 +348,10 @@ def model_specs_reviewed(facts: Facts) -> Iterator[Evidence | Hint]:
     loads specs with the project's own loader and builds the model, or runs `--multirun
     experiment=glob(*)`, or live tests that call the builder function holding an in-code spec
     for every model type it branches on) is test evidence that scoring makes automated when CI
-    runs it; CI-run spec tests earn automated credit even without a review route. Specs with
+    runs it; CI-run spec tests earn automated credit even without a review route, and so does
+    a pull-request CI job whose path filter covers a model config and that runs the training
+    entry point with it (`python run.py --pipeline training --environment staging` loading
+    `configs/staging.yaml`; a step with `continue-on-error` or `|| true` does not count). Specs with
     neither a route nor a CI-run spec test earn nothing (a hint says so).
     """
     specs = model_specs(facts)
@@ -366,13 +370,15 @@ def model_specs_reviewed(facts: Facts) -> Iterator[Evidence | Hint]:
     routes.extend(registry_approval(facts, ITEM))
     routes.extend(pr_result_comments(facts, ITEM))
     tests = config_loading_tests(facts, ITEM)
-    tests += spec_builder_tests(facts, ITEM, [(s.path, s.line) for s in specs if s.kind == "code"])
+    in_code = [(s.path, s.line) for s in specs if s.kind == "code"]
+    tests += spec_builder_tests(facts, ITEM, in_code) + catalog_tests(facts, ITEM, in_code)
+    ci_runs = ci_spec_runs(facts, ITEM, [s.path for s in specs if s.kind == "config"])
     if not specs:
         yield Hint(ITEM, "no model configuration, hyperparameters in code or model card found")
         return
     if not routes:
         shown = ", ".join(spec_paths[:3])
-        checked = [t for t in tests if _runs_automatically(facts, t)]
+        checked = [t for t in tests if _runs_automatically(facts, t)] + ci_runs
         if checked:
             # The rubric's automated level: CI checks the model specs on every change. That
             # stands without a review route (which only the manual level asks for).
@@ -407,7 +413,8 @@ def model_specs_reviewed(facts: Facts) -> Iterator[Evidence | Hint]:
         yield Evidence(ITEM, s.detail, s.path, s.line, s.kind, "manual")
     yield from routes
     yield from tests
+    yield from ci_runs
     for h in hints:
         yield Hint(ITEM, h)
-    if not tests:
+    if not tests and not ci_runs:
         yield Hint(ITEM, "no live test loads every model config, so specs are not checked in CI")

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from ml_readiness.checks.data._shared import tfx_component_unused
 from ml_readiness.checks.model._managed_tuning import managed_tuning
 from ml_readiness.checks.model._shared import call_at, evidence_at
+from ml_readiness.checks.model._unused_class import unused_method
 
 from ml_readiness.checklib import iter_yaml_files
 from ml_readiness.evidence import Evidence, Hint
@@ -146,6 +147,11 @@ def code_searches(facts: Facts) -> Iterator[Evidence | Hint]:
                 yield evidence_at(facts, ITEM, path, call.line, call.scope, detail, "manual")
             elif _runs(pf, call, method):
                 detail = f"{label} `{call.name}`{_grid_keys(call)} run with `.{method}`"
+                why = unused_method(facts, path, call.scope)
+                if why:
+                    text = f"{detail} ({path}:{call.line}), but {why}; not credited"
+                    yield Hint(ITEM, text, priority=1)
+                    continue
                 yield call_at(facts, ITEM, path, call, detail)
             elif runner := _tfx_tuner(facts, pf, call):
                 detail = (
@@ -271,7 +277,10 @@ def hyperparameter_search(facts: Facts) -> Iterator[Evidence | Hint]:
     or CI executes it; a notebook with saved outputs is a manual result. A search run inside a
     test file counts only when it searches the model a project function builds
     (`GridSearchCV(build_model(p), grid)`), and then as manual evidence; a test searching an
-    estimator class it instantiates itself checks the search API and earns nothing.
+    estimator class it instantiates itself checks the search API and earns nothing. A search
+    in a method of a class that no file instantiates, subclasses, imports or configures never
+    runs and earns nothing (a same-named module-level function the pipeline calls does not
+    make the method live).
     """
     found = False
     values = (

@@ -12,14 +12,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ml_readiness.checks.model._compare import module_guards
+from ml_readiness.checks.model._compare import Guard, module_guards
+from ml_readiness.checks.model._competition import candidate_competitions
+from ml_readiness.checks.model._operands import constant_condition
+from ml_readiness.checks.model._production import (
+    dvc_diffs,
+    production_comparisons,
+    unless_test_only,
+)
 from ml_readiness.checks.model._registry_champion import registry_champions
+from ml_readiness.checks.model._results_file import committed_comparisons
 from ml_readiness.checks.model._shared import (
     call_at,
     code_text,
-    command_line,
     evidence_at,
     is_metric_call,
+    repo_functions,
     scope_calls,
     without_strings,
 )
@@ -28,7 +36,6 @@ from ml_readiness.checks.model._tfx_baseline import tfx_baseline_evaluations
 from ml_readiness.checklib import always_skipped
 from ml_readiness.evidence import Evidence, Hint
 from ml_readiness.facts import Facts, is_test_path
-from ml_readiness.facts.imports import module_index
 from ml_readiness.facts.python import MODULE, Call, PythonFacts
 from ml_readiness.registry import check
 
@@ -84,15 +91,10 @@ REFERENCE_TOKENS = (
     "challenger",
 )
 METRIC_WORDS = re.compile(
-    r"auc|acc|f1|precision|recall|rmse|mse|mae|mape|loss|score|error|ndcg|r2|brier|"
+    r"auc|acc|f1|precision|recall|rmse|mse|mae|mape|loss|score|error|ndcg|r2|brier|metric|"
     r"log_?loss|perplexity|bleu|rouge|wer|iou",
     re.I,
 )
-PROD_MODEL = re.compile(r"models:/.*(production|staging|@champion)|champion|production", re.I)
-LOADERS = frozenset(
-    {"load_model", "load", "download_artifacts", "get_model_version_by_alias", "load_learner"}
-)
-DVC_DIFF = re.compile(r"\bdvc\s+(metrics|exp)\s+diff\b")
 
 
 def _assigned_name(facts: Facts, path: str, line: int) -> str | None:
@@ -160,6 +162,27 @@ def baseline_models(facts: Facts) -> Iterator[Evidence | Hint]:
                 yield Hint(ITEM, why or "")
 
 
+def _has_reference(words: frozenset[str]) -> bool:
+    return bool(re.search(REFERENCE, " ".join(sorted(words)), re.I))
+
+
+def _two_models(guard: Guard) -> bool:
+    """False when the guard compares one model's metric with a fixed value (a number or a
+    threshold from a config or dict: `if actual_value < min_value`, `if production_accuracy
+    < thresholds["min_accuracy"]`), or a difference of metrics that both come from the
+    reference (`self.baseline_metrics["production_model"]["accuracy"] - production_accuracy`:
+    the deployed model's drop since monitoring began). A difference of a reference's score
+    and another model's (`champion_rmse - candidate_rmse`), compared with a threshold, counts."""
+    lifts = [
+        (a, b)
+        for a, b in guard.lifts
+        if METRIC_WORDS.search(" ".join(a)) and METRIC_WORDS.search(" ".join(b))
+    ]
+    if lifts:
+        return any(_has_reference(a) != _has_reference(b) for a, b in lifts)
+    return not guard.fixed
+
+
 def comparisons(facts: Facts, skip: set[tuple[str, str]]) -> Iterator[Evidence]:
     """A metric compared with a baseline/champion/production metric, from the syntax tree:
     an `assert`, or an `if` that raises, exits, records a failure reason, sets a flag or
@@ -173,6 +196,8 @@ def comparisons(facts: Facts, skip: set[tuple[str, str]]) -> Iterator[Evidence]:
             continue
         for guard in module_guards(facts, path).guards:
             if guard.trivial or not guard.ordered or (path, guard.scope) in skip:
+                continue
+            if not _two_models(guard):
                 continue
             words = guard.words()
             plain = guard.words(thresholds=False)
@@ -204,6 +229,8 @@ def comparisons(facts: Facts, skip: set[tuple[str, str]]) -> Iterator[Evidence]:
             continue
         if not re.search(r"<=|>=|<|>", without_strings(text)):
             continue  # the comparison sits inside a string literal
+        if constant_condition(text):
+            continue  # a metric against a fixed threshold, not a second model
         fn = pf.enclosing(line)
         scope = fn.qualname if fn else MODULE
         if (path, scope) in skip or (fn and fn.is_test and always_skipped(fn, pf)):
@@ -221,21 +248,6 @@ def comparisons(facts: Facts, skip: set[tuple[str, str]]) -> Iterator[Evidence]:
 
 def _metric_like(call: Call) -> bool:
     return is_metric_call(call) or bool(METRIC_ATTR.search(call.attr))
-
-
-def _defined_functions(facts: Facts, path: str, pf: PythonFacts) -> dict[str, tuple[str, str]]:
-    """Function name -> (file, qualname) for this file's functions and the repo functions it
-    imports by name (`from .baselines import persistence_rmse`)."""
-    out = {f.name: (path, f.qualname) for f in pf.functions if "." not in f.qualname}
-    index = module_index(facts)
-    for imp in pf.imports:
-        if not imp.name:
-            continue
-        for target in index.resolve(path, imp):
-            other = facts.python(target)
-            if other and other.function(imp.name):
-                out[imp.alias] = (target, imp.name)
-    return out
 
 
 def _scores_metric(facts: Facts, known: dict[str, tuple[str, str]], name: str) -> bool:
@@ -271,7 +283,7 @@ def naive_baselines(facts: Facts, skip: set[tuple[str, str]]) -> Iterator[Eviden
     files = [(p, pf) for p, pf in facts.python_files(mentions=tokens) if not is_test_path(p)]
     fitted: dict[str, tuple[str, str]] = {}  # label -> (path, function)
     for path, pf in files:
-        known = _defined_functions(facts, path, pf)
+        known = repo_functions(facts, path, pf)
         for call in pf.calls:
             if not NAIVE_NAME.search(call.attr) or call.attr not in known:
                 continue
@@ -326,85 +338,6 @@ def naive_baselines(facts: Facts, skip: set[tuple[str, str]]) -> Iterator[Eviden
                 break
 
 
-def production_comparisons(facts: Facts, skip: set[tuple[str, str]]) -> Iterator[Evidence]:
-    """The production/champion model loaded and scored next to the candidate, or
-    `mlflow.evaluate(..., baseline_model=...)`."""
-    for path, pf in facts.python_files(mentions=("baseline_model",), notebooks=True):
-        for call in pf.calls_to("mlflow.evaluate"):
-            if call.has_kw("baseline_model") and (path, call.scope) not in skip:
-                gate = " with validation thresholds" if call.has_kw("validation_thresholds") else ""
-                skip.add((path, call.scope))
-                detail = f"mlflow.evaluate against baseline_model{gate}"
-                yield call_at(facts, ITEM, path, call, detail)
-    for path, pf in facts.python_files(mentions=("champion", "roduction"), notebooks=True):
-        for call in pf.calls:
-            values = [*call.args, *(v for _, v in call.kwargs)]
-            named = [v for v in values if isinstance(v, str) and not v.startswith("$")]
-            if call.attr not in LOADERS or not any(PROD_MODEL.search(v) for v in named):
-                continue
-            if (path, call.scope) in skip:
-                continue
-            metrics = [c for c in scope_calls(pf, call.scope) if is_metric_call(c)]
-            if len(metrics) >= 2:
-                skip.add((path, call.scope))
-                yield call_at(
-                    facts,
-                    ITEM,
-                    path,
-                    call,
-                    f"production model loaded (`{named[0][:40]}`) and scored next to the candidate",
-                )
-
-
-def dvc_diffs(facts: Facts) -> Iterator[Evidence]:
-    """`dvc metrics diff` / `dvc exp diff` run by a CI job, schedule or pipeline (any CI
-    system the AutomationMap reads: the job's trigger decides the level), and in scripts and
-    Makefiles."""
-    seen: set[str] = set()
-    for root, text in facts.automation.commands_matching(DVC_DIFF):
-        if root.id in seen:
-            continue
-        seen.add(root.id)
-        yield Evidence(
-            ITEM,
-            f"CI job {root.id} compares metrics with the main branch: `{text[:60]}`",
-            root.path,
-            command_line(facts, root, DVC_DIFF),
-            "config",
-            "automated",
-            symbol=root.id,
-        )
-    scripts = [
-        p
-        for p in facts.repo.files
-        if p.endswith(".sh") or p.rsplit("/", 1)[-1] in ("Makefile", "justfile")
-    ]
-    scripts = [p for p in scripts if not p.startswith("../") and facts.mentions(p, "dvc")]
-    for path, line, text in facts.grep(DVC_DIFF, scripts):
-        if text.startswith("#"):
-            continue
-        detail = f"script compares metrics with the previous model: `{text[:60]}`"
-        yield Evidence(ITEM, detail, path, line, "code", "automated")
-    for path, pf in facts.python_files(mentions=("dvc",)):
-        for call in pf.calls:
-            if not call.qualified.startswith(("subprocess.", "os.system")):
-                continue
-            words = " ".join(_flatten(call.args[:1]))
-            if DVC_DIFF.search(words):
-                detail = f"script compares metrics with the previous model: `{words[:60]}`"
-                yield call_at(facts, ITEM, path, call, detail)
-
-
-def _flatten(values: tuple) -> list[str]:
-    out: list[str] = []
-    for v in values:
-        if isinstance(v, tuple):
-            out.extend(_flatten(v))
-        elif isinstance(v, str) and not v.startswith("$"):
-            out.append(v)
-    return out
-
-
 @check(ITEM)
 def baseline_comparison(facts: Facts) -> Iterator[Evidence | Hint]:
     """A baseline model trained and compared, or a comparison with the production model.
@@ -418,7 +351,11 @@ def baseline_comparison(facts: Facts) -> Iterator[Evidence | Hint]:
     an evaluation function scores next to the model; an `assert` or guarded `if` (raise, exit,
     failure reason, flag) comparing a metric with a baseline/champion/production metric,
     directly or through values computed from it (not a sanity check against a literal 0),
-    or a `candidate_*` metric compared with a `current_*` one (champion/challenger);
+    or a `candidate_*` metric compared with a `current_*` one (champion/challenger); a
+    metric compared with a fixed value (a number or a threshold from a config or dict:
+    `if production_accuracy < thresholds["min_accuracy"]`) is a gate or an alert, not a
+    baseline, unless the compared value is the difference of a reference's score and
+    another model's (`(champion_rmse - candidate_rmse) / champion_rmse < MIN_GAIN`);
     loading the production or
     champion model and scoring it next to the candidate; the candidate's score compared with
     the scores of every registered version (a loop over `search_model_versions` loading
@@ -426,7 +363,12 @@ def baseline_comparison(facts: Facts) -> Iterator[Evidence | Hint]:
     `mlflow.evaluate(baseline_model=...)`;
     `dvc metrics diff` / `dvc exp diff` run by a CI job of any system (the job's trigger
     decides: automated on push/PR/MR/schedule, manual when triggered by hand) or in scripts;
-    a TFX `Evaluator(baseline_model=...)` added to the pipeline (with its change threshold).
+    a TFX `Evaluator(baseline_model=...)` added to the pipeline (with its change threshold);
+    a training function that fits a linear/logistic/Ridge/Dummy model next to more complex
+    estimators (directly or through a repo helper) and keeps the best by a metric (`if score >
+    best_score`, `max(..., key=...)`, `sorted(..., key=...)`): automated when a schedule or CI
+    runs that function; a committed results file (not a README or docs page) listing metric
+    values of a linear/logistic/dummy model next to those of a more complex model (manual).
     A baseline imported or instantiated but never fitted and compared earns nothing.
     """
     found: list[Evidence] = []
@@ -434,6 +376,13 @@ def baseline_comparison(facts: Facts) -> Iterator[Evidence | Hint]:
     for value in baseline_models(facts):
         (found if isinstance(value, Evidence) else hints).append(value)
     skip = {(e.path, e.symbol or MODULE) for e in found}
+    for value in candidate_competitions(facts, ITEM):
+        key = (value.path, value.symbol or MODULE) if isinstance(value, Evidence) else None
+        if key is None:
+            hints.append(value)
+        elif key not in skip:
+            skip.add(key)
+            found.append(value)
     found += list(naive_baselines(facts, skip))
     found += list(comparisons(facts, skip))
     found += list(production_comparisons(facts, skip))
@@ -441,7 +390,8 @@ def baseline_comparison(facts: Facts) -> Iterator[Evidence | Hint]:
     found += list(dvc_diffs(facts))
     for value in tfx_baseline_evaluations(facts, ITEM):
         (found if isinstance(value, Evidence) else hints).append(value)
-    yield from found
+    found += list(committed_comparisons(facts, ITEM))
+    yield from (unless_test_only(facts, e) for e in found)
     yield from hints
     if not found and not hints:
         yield Hint(ITEM, "no baseline model, champion comparison or metrics diff found")
