@@ -8,9 +8,11 @@ from ml_readiness.evidence import Evidence, Finding, Hint
 from ml_readiness.facts import Facts
 from ml_readiness.registry import check
 
+from ._unit_tested_validators import unit_tested_only
 from .schema_code import code_schema_evidence
 from .schema_columns import column_validator_evidence
 from .schema_config import config_schema_evidence
+from .schema_files import schema_file_evidence
 from .schema_ge import ge_evidence
 from .schema_pydantic import pydantic_evidence
 
@@ -38,10 +40,18 @@ def feature_schema(facts: Facts) -> Iterator[Evidence | Finding | Hint]:
     Deepchecks `data_integrity()` suites that are run; hand-written column checks (a
     `REQUIRED_COLUMNS`/`FEATURE_COLS` constant compared with the data's columns by a function
     that raises) called by training or data-preparation code (manual when they check column
-    presence only). pydantic models of generation settings (prompt + max_new_tokens,
-    temperature ...) are not feature rows. A schema nothing validates against is a
-    "not validated against" finding and earns nothing. Schemas defined only in tests, docs,
-    examples or benchmarks describe fixture data, not the project's features, and are left out
+    presence only, even when a pipeline runs them: the rubric asks for types, ranges and
+    distributions, and a hint says so when automation runs such a check); committed JSON
+    schema files listing the columns (`schema_training.json` with `ColName`/`NumberofColumns`)
+    that a loader reads and a validator of the same module enforces (raises, or moves bad files
+    away), called together on the training data path (manual for count/presence checks).
+    pydantic models of generation settings (prompt + max_new_tokens, temperature ...) are not
+    feature rows.
+    Validating a pydantic model validates the models its fields nest (`features: Row`,
+    `list[Row]`, `Row | None`) and its base classes, across modules. A schema nothing
+    validates against is a "not validated against" finding and earns nothing. Schemas
+    defined only in tests, docs, examples or benchmarks describe fixture data, not the
+    project's features, and are left out
     (a test validating the project's own schema counts when it validates data the test or its
     fixtures read, or that project code returns; a pandera or jsonschema validation of a frame
     or record typed into the test, or generated at random, tests the schema, not the data, and
@@ -54,8 +64,13 @@ def feature_schema(facts: Facts) -> Iterator[Evidence | Finding | Hint]:
         *pydantic_evidence(facts),
         *column_validator_evidence(facts),
         *config_schema_evidence(facts),
+        *schema_file_evidence(facts),
     ):
         found = found or isinstance(produced, Evidence)
+        capped = unit_tested_only(facts, produced) if isinstance(produced, Evidence) else None
+        if capped:
+            yield from capped
+            continue
         yield produced
     if not found:
         yield Hint(

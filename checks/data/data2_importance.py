@@ -8,10 +8,11 @@ from dataclasses import replace
 
 from ml_readiness.checklib import attestation_hint, call_evidence, notebook_results
 from ml_readiness.evidence import Evidence, Hint
-from ml_readiness.facts import Facts
+from ml_readiness.facts import Facts, is_example_config, is_test_path
 from ml_readiness.facts.python import Call, PythonFacts
 from ml_readiness.registry import check
 
+from ._importance_callers import recorded_by_caller
 from ._shared import calls_from, scope_at
 from .clarify_shap import clarify_shap
 
@@ -73,6 +74,13 @@ REPORT_FILE = re.compile(
     r"(feature[_-]?importance|permutation[_-]?importance|shap|ablation)[^/]*\."
     r"(csv|json|md|html|png|svg|txt)$",
     re.I,
+)
+
+
+# A table whose folder or name says importance (`feature/importance/importance_0013.csv`,
+# `reports/importances/lgbm.csv`); credited only when its rows pair feature names with numbers.
+IMPORTANCE_TABLE = re.compile(
+    r"(^|/)[^/]*importances?[^/]*/[^/]+\.(csv|tsv)$|(^|/)importances?[^/]*\.(csv|tsv)$", re.I
 )
 
 
@@ -141,6 +149,10 @@ def _importance_reads(pf: PythonFacts) -> list[tuple[str, str]]:
     for attr, label in IMPORTANCE_ATTRS:
         if attr in pf.attributes:
             out.append((rf"\.{attr}\b", label))
+    if "coef_" in pf.attributes:
+        # a linear model's coefficients are importances only where the code says so
+        # (`importance = np.abs(model.coef_)`), not every coefficient read
+        out.append((r"(?i)importance.*\.coef_\b|\.coef_\b.*importance", "linear-model `coef_`"))
     for lib, method, label in IMPORTANCE_CALLS:
         if pf.imports_module(lib) and pf.method_calls(method):
             out.append((rf"\.{method}\(", label))
@@ -148,8 +160,12 @@ def _importance_reads(pf: PythonFacts) -> list[tuple[str, str]]:
 
 
 def _feature_importances(facts: Facts, path: str, pf: PythonFacts) -> Iterator[Evidence]:
+    seen: set[int | None] = set()
     for pattern, label in _importance_reads(pf):
-        yield from _reported(facts, path, pf, pattern, label)
+        for ev in _reported(facts, path, pf, pattern, label):
+            if ev.line not in seen:  # one site per line (importances_ and coef_ branches)
+                seen.add(ev.line)
+                yield ev
 
 
 def _reported(
@@ -161,6 +177,13 @@ def _reported(
         scope = scope_at(pf, number) or "<module>"
         near = [c for c in pf.calls if c.line in (number, number + 1) or c.scope == scope]
         if not any(c.attr in REPORTING for c in near):
+            fn = pf.enclosing(number)
+            if fn is None or path.endswith(".ipynb"):
+                continue
+            recorded = next(iter(recorded_by_caller(facts, path, pf, fn, label)), None)
+            if recorded is not None:
+                yield recorded
+                return
             continue
         kind, credit = _kind(facts, path, number)
         detail = f"{label} read and reported"
@@ -178,9 +201,28 @@ def _reported(
         return
 
 
+def _importance_table(facts: Facts, path: str) -> bool:
+    """A committed table under an importance folder or file name (`feature/importance/
+    importance_0013.csv`): a CSV/TSV whose rows pair a feature name with a number."""
+    if not IMPORTANCE_TABLE.search(path) or (facts.repo.size(path) or 0) == 0:
+        return False
+    if is_test_path(path) or is_example_config(path):
+        return False  # fixture tables of a test suite are nobody's analysis
+    text = facts.text(path) or ""
+    rows = [r for r in text.splitlines()[1:21] if r.strip()]
+    sep = "\t" if path.lower().endswith(".tsv") else ","
+    paired = 0
+    for row in rows:
+        cells = [c.strip().strip('"') for c in row.split(sep)]
+        if len(cells) >= 2 and re.match(r"^[A-Za-z_]", cells[0]):
+            paired += any(re.fullmatch(r"-?\d+(\.\d+)?([eE]-?\d+)?", c) for c in cells[1:])
+    return paired >= 2
+
+
 def _report_files(facts: Facts) -> Iterator[Evidence]:
     for path in facts.repo.files:
-        if REPORT_FILE.search(path.rsplit("/", 1)[-1]) and (facts.repo.size(path) or 0) > 0:
+        named = REPORT_FILE.search(path.rsplit("/", 1)[-1]) and (facts.repo.size(path) or 0) > 0
+        if named or _importance_table(facts, path):
             yield Evidence(
                 ITEM,
                 f"committed feature-importance report `{path.rsplit('/', 1)[-1]}`",
@@ -204,10 +246,15 @@ def feature_importance(facts: Facts) -> Iterator[Evidence | Hint]:
     Credits `permutation_importance` calls, SHAP explainers whose values are computed or
     plotted, model importances read and reported (printed, logged, saved or plotted):
     `feature_importances_`, Spark ML `featureImportances`, XGBoost `get_score()`, LightGBM
-    `feature_importance()`, CatBoost `get_feature_importance()`;
+    `feature_importance()`, CatBoost `get_feature_importance()`, and a linear model's `coef_`
+    where the code calls it importance; importances a helper returns count when the function
+    calling the helper records them (`mlflow.log_artifact`/`log_dict`, `json.dump`, `savefig`,
+    `to_csv` of the importances or of a file named after them), printing alone does not;
     drop-column/ablation functions that retrain, and SelectKBest/RFE/SelectFromModel/
     SequentialFeatureSelector used in a fitted pipeline; notebooks with saved outputs and
-    committed report files (feature_importance.csv, shap_summary.png, ...) are manual results.
+    committed report files (feature_importance.csv, shap_summary.png, ...) and committed tables
+    under an importance folder or name (`feature/importance/importance_0013.csv`) whose rows
+    pair feature names with numbers are manual results.
     SageMaker Clarify SHAP explainability (a `ClarifyCheckStep` with a
     `ModelExplainabilityCheckConfig(explainability_config=SHAPConfig(...))` listed in a
     Pipeline's steps, or `SageMakerClarifyProcessor.run_explainability` with a `SHAPConfig`)
@@ -225,6 +272,7 @@ def feature_importance(facts: Facts) -> Iterator[Evidence | Hint]:
         "featureImportances",
         "get_score",
         "get_fscore",
+        "coef_",
         *SELECTORS,
         "ablation",
         "drop_col",

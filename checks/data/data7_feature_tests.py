@@ -14,6 +14,7 @@ from ml_readiness.facts.python import Function, PythonFacts
 from ml_readiness.registry import check
 from ml_readiness.routes import client_route_targets
 
+from ._schema_modules import schema_only_module
 from ._shared import calls_from, function_text
 from .image_inputs import image_input_modules
 from .nlp_inputs import nlp_input_modules
@@ -31,6 +32,9 @@ FEATURE_FUNCTION = re.compile(
     r"clean|engineer)(_|$)",
     re.I,
 )
+# Method names that mark feature code (narrower than FEATURE_FUNCTION: `encode`, `scale`,
+# `transform` methods are as often model internals or framework hooks).
+FEATURE_METHOD = re.compile(r"(^|_)(features?|featuri[sz]\w*|preprocess\w*)(_|$)", re.I)
 DATA_LIBS = (
     "pandas",
     "numpy",
@@ -160,10 +164,14 @@ def _why_feature(facts: Facts, path: str, pf: PythonFacts) -> tuple[str, set[str
     if transformers:
         return f"defines transformer `{transformers[0]}`", {t.split(".")[0] for t in transformers}
     functions = []
+    plain = {c.qualname for c in pf.classes if not any(map(NOT_TRANSFORMER_BASES.search, c.bases))}
     for fn in pf.functions:
-        if fn.class_name or not FEATURE_FUNCTION.search(fn.name):
+        if not FEATURE_FUNCTION.search(fn.name) or NOT_FEATURE_FUNCTION.search(fn.name):
             continue
-        if NOT_FEATURE_FUNCTION.search(fn.name):
+        # a method counts by its own name (`model.preprocess_features(x)` in a test) when that
+        # name says features/preprocess (a model's `encode`/`transform` is not feature code;
+        # sklearn-style classes are judged above) and its class is no Dataset
+        if fn.class_name and (fn.class_name not in plain or not FEATURE_METHOD.search(fn.name)):
             continue
         inside = [c for c in pf.calls if c.scope.startswith(fn.qualname)]
         if (
@@ -172,9 +180,9 @@ def _why_feature(facts: Facts, path: str, pf: PythonFacts) -> tuple[str, set[str
             or pf.imports_module(*DATA_LIBS)
             and any(c.attr in FRAME_OPS for c in inside)
         ):
-            functions.append(fn.name)
+            functions.append((fn.qualname, fn.name if fn.class_name else fn.qualname.split(".")[0]))
     if functions:
-        return f"`{functions[0]}` transforms data", {f.split(".")[0] for f in functions}
+        return f"`{functions[0][0]}` transforms data", {name for _q, name in functions}
     return None
 
 
@@ -196,7 +204,7 @@ def feature_modules(facts: Facts) -> dict[str, tuple[str, set[str]]]:
         ):
             continue
         found = _why_feature(facts, path, pf)
-        if found:
+        if found and not schema_only_module(facts, path, pf):
             out[path] = found
     for path, found in {**image_input_modules(facts), **nlp_input_modules(facts)}.items():
         if path not in out and not NON_FEATURE_DIRS.search(path) and not path.startswith("../"):
@@ -328,7 +336,10 @@ def feature_code_tests(facts: Facts) -> Iterator[Evidence | Hint]:
     uses to build a model input, feature/preprocess/transform functions calling pandas, numpy,
     scikit-learn, PySpark ...; image/audio input transforms of torchvision, albumentations,
     kornia, tf.image, Keras preprocessing layers, Hugging Face image processors or torchaudio
-    in code that training reaches, such as a LightningDataModule). Credits each live test
+    in code that training reaches, such as a LightningDataModule; methods named for features
+    or preprocessing, such as `Model.preprocess_features`, that call those libraries). A module
+    that only declares pydantic/pandera schemas (fields, validators, enums) is a schema, not
+    feature code, whatever its name (`lead_features.py`). Credits each live test
     (asserting, not always skipped) that imports such a module and calls into it, or whose
     test-client requests (`client.post("/predict")`) reach a route handler that calls feature
     code (of its own module or imported from a feature module, directly or through helpers of

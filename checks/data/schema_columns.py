@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from ml_readiness.checks.infra._shared import training_code
 
 from ml_readiness.checklib import call_evidence
-from ml_readiness.evidence import Evidence, Finding
+from ml_readiness.evidence import Evidence, Finding, Hint
 from ml_readiness.facts import Facts
 from ml_readiness.facts.imports import imported_files
 from ml_readiness.facts.python import Function, PythonFacts
@@ -128,7 +128,23 @@ def _training_path(facts: Facts, path: str, pf: PythonFacts) -> bool:
     return pf.has_main and bool(DATA_SCRIPT.search(path.rsplit("/", 1)[-1].lower()))
 
 
-def column_validator_evidence(facts: Facts) -> Iterator[Evidence | Finding]:
+def _capped_run(facts: Facts, ev: Evidence, validator: str) -> Iterator[Hint]:
+    """Say why a presence-only check that automation runs stays manual: the cap is about what
+    the schema captures (the rubric's data-1 asks for types, ranges and distributions), not
+    about who runs it, so the reader should not mistake it for an unseen automation gap."""
+    run = facts.automation.execution_of(ev.path, ev.symbol) if ev.path else None
+    if run is None or not run.automated:
+        return
+    yield Hint(
+        ITEM,
+        f"`{validator}` ({ev.location()}) runs under automation ({run.root}, {run.trigger}), "
+        "but it only checks that columns are present (no types, ranges or allowed values), "
+        "so it is credited as a manual-level schema; checking dtypes and ranges in the same "
+        "step (pandera, Great Expectations, explicit dtype/range asserts) makes it automated",
+    )
+
+
+def column_validator_evidence(facts: Facts) -> Iterator[Evidence | Finding | Hint]:
     """Hand-written column validators called on the training data path."""
     found: list[tuple[str, Function, str, list[str], str]] = []
     tokens = ("COLUMNS", "COLS", "FIELDS", "required", "expected")
@@ -140,6 +156,7 @@ def column_validator_evidence(facts: Facts) -> Iterator[Evidence | Finding]:
     if not found:
         return
     callers = facts.python_files(mentions=tuple({fn.name for _p, fn, *_r in found}), tests=False)
+    hinted: set[str] = set()  # one automation-cap hint per validator
     for path, fn, const, cols, checks in found:
         shown = column_list(cols) if cols else f"the columns in `{const}`"
         what = (
@@ -160,7 +177,12 @@ def column_validator_evidence(facts: Facts) -> Iterator[Evidence | Finding]:
                     # presence-only checks capture which columns exist, not their types or
                     # ranges: a manual-level schema even when the pipeline runs it
                     credit = "automated" if checks == "column types" else "manual"
-                    yield call_evidence(ITEM, other, call, detail, credit=credit)
+                    ev = call_evidence(ITEM, other, call, detail, credit=credit)
+                    yield ev
+                    if credit == "manual" and fn.qualname not in hinted:
+                        capped = list(_capped_run(facts, ev, fn.qualname))
+                        hinted.update(fn.qualname for _h in capped)
+                        yield from capped
                 sites += 1
         if not sites:
             yield Finding(
