@@ -607,8 +607,11 @@ def _selector(test: ast.expr) -> Guard | None:
             left, right = right, left
         values = (right.value,) if isinstance(right, ast.Constant) else None
     elif isinstance(op, ast.In | ast.NotIn) and isinstance(right, ast.Tuple | ast.List | ast.Set):
-        items = [e.value if isinstance(e, ast.Constant) else None for e in right.elts]
-        values = tuple(sorted(set(items))) if items and None not in items else None
+        items = [e.value for e in right.elts if isinstance(e, ast.Constant)]
+        strings = [v for v in items if isinstance(v, str)]
+        values = (
+            tuple(sorted(set(strings))) if strings and len(strings) == len(right.elts) else None
+        )
     else:
         return None
     key = _selector_key(left)

@@ -75,6 +75,26 @@ def test_branch_guards_are_recorded_on_calls():
     assert guards["SystemExit"][-1] == ("pipeline", ("batch", "batch_inference"), False)
 
 
+def test_only_string_literal_tests_are_guards():
+    source = (
+        "def main(mode, n):\n"
+        "    if mode in ('a', True, 1):\n"  # mixed constants: not a selector (and no crash)
+        "        one()\n"
+        "    if n == 3:\n"
+        "        two()\n"
+        "    if mode in ('a', b):\n"
+        "        three()\n"
+        "    if mode == 'a' or n == 'b':\n"  # an `or` over two keys decides nothing
+        "        four()\n"
+    )
+    assert {c.name: c.guards for c in extract(source, "run.py").calls} == {
+        "one": (),
+        "two": (),
+        "three": (),
+        "four": (),
+    }
+
+
 def test_command_line_values_are_read_literally():
     assert cli_options(["--pipeline", "batch", "--env=prod", "--dry-run"]) == {
         "pipeline": "batch",
