@@ -7,6 +7,7 @@ import ast
 import re
 from collections.abc import Iterator
 
+from ml_readiness.checks.infra._seed_helpers import helper_seed_calls
 from ml_readiness.checks.infra._shared import (
     function_node,
     gpu_only,
@@ -194,6 +195,7 @@ def _seed_calls(
             if _fixed(value):
                 lib = call.qualified.split(".", 1)[0]
                 yield call, f"{call.name}(random_state=...)", (lib,), value
+    yield from helper_seed_calls(facts, path, pf, tuple(SEED_CALLS))
     for call in pf.calls_to(*HF_TRAINING_ARGS):  # Trainer calls set_seed(args.seed)
         raw = call.kw("seed")
         if raw is EXPR:
@@ -238,7 +240,8 @@ def seeded_randomness(facts: Facts) -> Iterator[Evidence | Hint]:
     `__main__` block trains, modules defining `train()`, notebooks that fit) and the files they
     import. Recognised: `random.seed`, `np.random.seed`/`default_rng(seed)`, `torch.manual_seed`
     and `torch.cuda.manual_seed_all`, `tf.random.set_seed`/`tf.keras.utils.set_random_seed`,
-    `jax.random.PRNGKey(<seed>)`, Lightning `seed_everything`, `transformers.set_seed`,
+    `jax.random.PRNGKey(<seed>)`, Lightning `seed_everything`, `transformers.set_seed`, a
+    project's own `seed_everything(cfg.seed)`/`set_seed` helper (see `_seed_helpers`),
     Hugging Face `TrainingArguments(seed=...)`/TRL `SFTConfig(seed=...)` (the Trainer seeds
     torch, numpy and random from it), datasets `train_test_split(seed=)`/`shuffle(seed=)`,
     `random_state=<seed>` in scikit-learn/XGBoost/LightGBM/CatBoost calls and Spark `seed=`

@@ -6,6 +6,7 @@ import ast
 import re
 from collections.abc import Iterator
 
+from ml_readiness.checks.infra._estimator_code import estimator_model_code
 from ml_readiness.checks.infra._shared import gpu_only, training_entry_points
 
 from ml_readiness.checklib import always_skipped, live_tests, test_evidence, tests_importing
@@ -100,6 +101,8 @@ def model_code(facts: Facts) -> dict[str, list[str]]:
             names = _estimator_trainers(pf, f.text(entry.path) or "") if pf else []
             if names:
                 out[entry.path] = sorted(set(out.get(entry.path, [])) | set(names))
+        for path, names in estimator_model_code(f).items():  # estimator builders, predictors
+            out[path] = sorted(set(out.get(path, [])) | set(names))
         return out
 
     return facts.memo("infra.model_code", compute)
@@ -360,10 +363,12 @@ def model_unit_tests(facts: Facts) -> Iterator[Evidence | Hint]:
     XGBoost, Keras or torch models; functions (or classes whose methods do it) that load a
     pretrained model (`AutoModel*.from_pretrained`, `peft.get_peft_model`,
     `SentenceTransformer(...)`); files named `model.py`/`models.py` or inside a `models/`
-    package. A live test (asserting, not skipped or xfailed unconditionally) in a file that
-    imports such a file and calls one of its classes or functions counts; the detail names what
-    it exercises (shapes, forward pass, training step, overfitting a batch, loss decreasing).
-    A test skipped when no GPU is present earns manual credit only: CI runners are CPU-only.
+    package; functions that return or construct-and-fit an estimator (`return Pipeline(...)`)
+    and `*predict*` functions a serving route calls (not in a packaged library). A live test
+    (asserting, not skipped or xfailed unconditionally) in a file that imports such a file and
+    calls one of its classes or functions counts; the detail names what it exercises (shapes,
+    forward pass, training step, overfitting a batch, loss decreasing). A test skipped when no
+    GPU is present earns manual credit only: CI runners are CPU-only.
     """
     models = model_code(facts)
     if not models:

@@ -152,7 +152,9 @@ def pipeline_integration_test(facts: Facts) -> Iterator[Evidence | Hint]:
     """End-to-end run of the pipeline on small data by a test or a CI job.
 
     - CI roots (from the AutomationMap) whose commands run `dvc repro`, a training script
-      (`python train.py --sample`), `kedro run` or `mlflow run`;
+      (`python train.py --sample`), `kedro run` or `mlflow run`, or that execute a training
+      function through a launcher (`python run.py --pipeline training` → a ZenML pipeline →
+      its `train_model` step), not through a unit test;
     - smoke-training tests: a test (not always skipped) that calls the training entry point
       (`main`/`train`/`run` of a training script), runs it as a command, or runs a Kedro
       pipeline; small-data signals (`--smoke`, `sample`, `fast_dev_run=True`, `max_epochs=1`)
@@ -222,7 +224,8 @@ def pipeline_integration_test(facts: Facts) -> Iterator[Evidence | Hint]:
 def _ci_pipeline_runs(facts: Facts) -> Iterator[Evidence | Hint]:
     """One item per CI root that runs the pipeline: a command whose program runs a training
     script or a pipeline tool (`runs_pipeline`), or, through the AutomationMap, a root that
-    executes a training entry point's script body (`make train` → `python train.py`). A line
+    executes a training entry point: a script body (`make train` → `python train.py`) or a
+    training function a launcher reaches (a pipeline step), never through a test. A line
     that only names a training script (`zip -r release.zip train.py`) is not a run."""
     done: set[str] = set()
     compiled: list[str] = []
@@ -255,7 +258,10 @@ def _ci_pipeline_runs(facts: Facts) -> Iterator[Evidence | Hint]:
                     done.add(root.id)
                     yield _root_evidence(root, line)
     for entry in training_entry_points(facts):
-        if entry.symbol not in (MAIN, MODULE):
+        # a script body, or a function that trains in-process (`def train_model`); a function
+        # that only declares a platform job (a SageMaker pipeline builder) trains nothing here
+        in_process = entry.symbol in (MAIN, MODULE) or entry.why.startswith("defines ")
+        if entry.symbol is None or not in_process:
             continue
         pf = facts.python(entry.path) if entry.path.endswith(".py") else None
         if entry.symbol == MAIN and pf is not None and compile_only(pf):
@@ -269,7 +275,12 @@ def _ci_pipeline_runs(facts: Facts) -> Iterator[Evidence | Hint]:
                 continue  # an orchestrator's production run, not a CI test
             done.add(root.id)
             how = " → ".join(str(h) for h in run.chain[1:4])
-            yield _root_evidence(root, how, f"{root.id} executes the training script {entry.path}")
+            what = (
+                f"{root.id} executes the training script {entry.path}"
+                if entry.symbol in (MAIN, MODULE)
+                else f"{root.id} executes the training function {entry.path}:{entry.symbol}"
+            )
+            yield _root_evidence(root, how, what)
     if compiled:
         yield Hint(
             "infra-3",

@@ -5,6 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ml_readiness.checks.infra._serving_path import (
+    exposed_intermediate,
+    returned_names,
+    serving_caller,
+    touches_model,
+)
 from ml_readiness.checks.infra._shared import gpu_only
 
 from ml_readiness.checklib import (
@@ -48,10 +54,20 @@ INSPECTS = re.compile(r"^(explain\w*|debug\w*|inspect_example|trace_example)$")
 PREDICT_SCRIPT = re.compile(r"(?i)(^|/)(predict|infer|inference|debug|explain)[\w-]*\.py$")
 CLI_CALLS = ("argparse.ArgumentParser", "click.command", "typer.Typer", "fire.Fire")
 DEBUG_NOTEBOOK = re.compile(r"(?i)debug|explain|error[_-]?analysis|inspect|troubleshoot")
-# a debugging section must be about the model, not about installing or operating a cluster
-MODEL_TERMS = re.compile(
-    r"(?i)\b(model|predict\w*|inference|features?|examples?|inputs?|outputs?|shap|explain\w*"
-    r"|logits?|embeddings?|activations?|misclassif\w*)\b"
+# a debugging section must be about the model on one example (an explanation, a single
+# prediction, intermediate outputs, model internals), not about operating the service: a
+# "Troubleshooting" list about containers, ports, nginx or ground-truth plumbing is ops
+SINGLE_EXAMPLE_TERMS = re.compile(
+    r"(?i)\b(shap|lime|captum|explanations?|explainers?|explainability|interpretab\w+"
+    r"|explain(ing|s)?\s+(the\s+|a\s+|one\s+|this\s+|that\s+|each\s+)?(model'?s?\s+)?"
+    r"predictions?|attributions?|saliency|(feature|permutation|shap|gain)[\s-]importances?"
+    r"|importances|contributions?|logits?|embeddings?|activations?|attention\s+weights"
+    r"|hidden[\s_-]states?|intermediate\s+\w+|misclassif\w*|error\s+analysis"
+    r"|predict_one|predict_single|debug\s+mode"
+    r"|(one|single|individual|failing)\s+(example|input|row|record|sample|instance|prediction"
+    r"|observation|image|query|request)s?"
+    r"|(that|this|the\s+failing)\s+(example|row|record|sample|instance|prediction)s?"
+    r"|per[\s-](example|sample|row|instance|prediction))\b"
 )
 INFRA_DOCS = re.compile(r"(?i)(^|/)(k8s|kubernetes|terraform|infra|deploy\w*|helm|charts?|ops)/")
 
@@ -61,7 +77,10 @@ def single_example_entry_points(facts: Facts) -> Iterator[Evidence | Hint]:
     """Single-example inference or debugging entry points, and tests that exercise them.
 
     Functions or methods (`Predictor.predict_one`) named `predict_one`/`predict_single`/
-    `explain*`/`debug*`; predict/infer/debug
+    `explain*`/`debug*` that call a model, explainer or predictor (a CLI's `explain` command
+    for something else is not model debugging; a `predict_one` that a serving route calls and
+    that returns only the prediction is the serving path, not a debugging path: neither is
+    credited); predict/infer/debug
     scripts with a command-line interface (argparse, click, typer, fire) that call the model.
     A test calling such a function makes the debugging path automated when CI runs it.
     """
@@ -75,7 +94,17 @@ def single_example_entry_points(facts: Facts) -> Iterator[Evidence | Hint]:
                     f"{path}:{fn.line} `{fn.qualname}()` {remote[fn.qualname]}: it does not run "
                     "the model in-process on one example; not credited",
                 )
-        names = [f for f in names if f.qualname not in remote]
+        names = [f for f in names if f.qualname not in remote and touches_model(pf, f)]
+        serving = {f.qualname: why for f in names if (why := _serving_only(facts, path, f))}
+        for fn in names:
+            if fn.qualname in serving:
+                yield Hint(
+                    "infra-5",
+                    f"{path}:{fn.line} `{fn.qualname}()` {serving[fn.qualname]}: the serving "
+                    "path alone gives no way to inspect one example inside the model; not "
+                    "credited",
+                )
+        names = [f for f in names if f.qualname not in serving]
         for fn in names:
             # running one example is a prediction; only an explain/debug path lets a person
             # inspect what happened inside, which is what automation must exercise for 1
@@ -139,6 +168,21 @@ def _remote_only(path: str, pf: PythonFacts, fn: Function) -> str | None:
     return None
 
 
+def _serving_only(facts: Facts, path: str, fn: Function) -> str | None:
+    """Why a `predict_one`-style function is only the serving path, or None: a serving entry
+    point calls it and what it returns holds nothing beyond the prediction (no explanation,
+    per-model score, intermediate features or routing reason). Explain/debug functions are
+    never serving-only."""
+    if INSPECTS.match(fn.name):
+        return None
+    entry = serving_caller(facts, path, fn)
+    if entry is None or exposed_intermediate(facts, path, fn):
+        return None
+    shown = ", ".join(dict.fromkeys(returned_names(facts, path, fn) or []))
+    returns = f" and returns only {shown}" if shown else " and returns only the prediction"
+    return f"is called by the serving entry `{entry.symbol}` ({entry.path}){returns}"
+
+
 def _entry_level(fn: Function) -> bool:
     """A module-level function or a method of a module-level class (`Predictor.predict_one`),
     not a helper nested inside another function."""
@@ -172,18 +216,28 @@ def debugging_docs(facts: Facts) -> Iterator[Evidence | Hint]:
     """Debugging documentation and debugging notebooks with saved outputs.
 
     Markdown sections titled debugging/troubleshooting/explaining predictions with substance
-    (not a TODO) that talk about the model (model, prediction, inference, features, inputs,
-    outputs, SHAP...), outside infrastructure docs (`k8s/`, `terraform/`, `infra/`, `deploy/`,
-    `helm/`): a cluster-install troubleshooting section is not model debugging. Notebooks named
-    like debug/explain/error analysis whose cells have outputs. Both are manual records.
+    (not a TODO) about the model on one example (an explanation such as SHAP/LIME, a single
+    row or prediction, intermediate outputs, logits or activations; an ops troubleshooting
+    list about containers, ports or proxies does not count), outside infrastructure docs
+    (`k8s/`, `terraform/`, `infra/`, `deploy/`, `helm/`): a cluster-install troubleshooting
+    section is not model debugging. Notebooks named like debug/explain/error analysis whose
+    cells have outputs. Both are manual records.
     """
     found = False
     for path, section in doc_sections(facts, r"debug|troubleshoot|explain(ing)? predictions"):
-        if INFRA_DOCS.search(path) or not MODEL_TERMS.search(section.body):
+        if INFRA_DOCS.search(path):
             yield Hint(
                 "infra-5",
                 f"{path}:{section.line} '{section.title}' is about infrastructure, not about "
                 "debugging the model; not credited",
+            )
+            continue
+        if not SINGLE_EXAMPLE_TERMS.search(f"{section.title}\n{section.body}"):
+            yield Hint(
+                "infra-5",
+                f"{path}:{section.line} '{section.title}' is about operating the service, not "
+                "about running one example through the model (no explanation, single-example "
+                "prediction or intermediate output); not credited",
             )
             continue
         found = True

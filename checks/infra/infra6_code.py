@@ -8,10 +8,13 @@ from collections.abc import Iterator
 
 from ml_readiness.checks.infra._shared import manifest_candidate, number
 from ml_readiness.checks.infra.infra6_manifests import deployment_manifests
+from ml_readiness.checks.infra.infra6_proxy import proxy_traffic_split
+from ml_readiness.checks.infra.infra6_router import canary_router_in_serving
 
 from ml_readiness.checklib import call_evidence, doc_evidence, doc_sections, find_method_calls
 from ml_readiness.evidence import Evidence, Hint
 from ml_readiness.facts import Facts
+from ml_readiness.facts.structured import Section
 from ml_readiness.registry import check
 
 _RESOURCE = re.compile(
@@ -135,7 +138,8 @@ def canary_in_code(facts: Facts) -> Iterator[Evidence | Hint]:
     `traffic_split` with two partial shares; Terraform `aws_sagemaker_endpoint_configuration`
     with two weighted `production_variants` (read with python-hcl2 when installed, otherwise
     heuristically) and `aws_sagemaker_endpoint` CANARY/LINEAR routing and alarm rollback;
-    Markdown sections on canary/shadow rollouts with substance (manual).
+    Markdown sections on canary/shadow rollouts with substance (manual); a README's opening
+    title (the project's name, "Model Serving Canary Platform") is not a procedure.
     """
     found = False
     for produced in _canaries(facts):
@@ -143,8 +147,9 @@ def canary_in_code(facts: Facts) -> Iterator[Evidence | Hint]:
         yield produced
     if found:
         return
+    others = (deployment_manifests, proxy_traffic_split, canary_router_in_serving)
     if not any(
-        isinstance(e, Evidence) and e.item == "infra-6" for e in deployment_manifests(facts)
+        isinstance(e, Evidence) and e.item == "infra-6" for other in others for e in other(facts)
     ):
         yield Hint(
             "infra-6",
@@ -181,4 +186,21 @@ def _canaries(facts: Facts) -> Iterator[Evidence | Hint]:
             yield from _terraform(path, facts.text(path) or "")
     pattern = r"canary|shadow (deploy|traffic|mode)|traffic split|progressive (rollout|delivery)"
     for path, section in doc_sections(facts, pattern):
+        if _readme_title(facts, path, section):
+            yield Hint(
+                "infra-6",
+                f"{path}:{section.line} '{section.title}' is the README's title (the project's "
+                "name), not a documented rollout; not credited",
+            )
+            continue
         yield doc_evidence("infra-6", path, section, f"documented rollout: {section.title}")
+
+
+def _readme_title(facts: Facts, path: str, section: Section) -> bool:
+    """True when `section` is the level-1 heading that opens a README: it names the project,
+    it does not describe a procedure (the sections below it may)."""
+    if not path.rsplit("/", 1)[-1].lower().startswith("readme") or section.level != 1:
+        return False
+    md = facts.markdown(path)
+    first = md.sections[0] if md and md.sections else None
+    return first is not None and first.line == section.line

@@ -6,7 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ml_readiness.checks.infra._library import is_packaged_library
+from ml_readiness.checks.infra._registry_alias import alias_moves
 from ml_readiness.checks.infra._rollback_auto import after_failure
+from ml_readiness.checks.infra._rollback_docs import fenced_rollbacks
 from ml_readiness.checks.infra._shared import cfn_resources, line_of, manifest_documents
 
 from ml_readiness.automation import Root
@@ -64,15 +67,32 @@ _MLRUNS = re.compile(r"(^|/)mlruns/models/([^/]+)/version-(\d+)/meta\.yaml$")
 
 
 @check("infra-7")
-def versioned_models(facts: Facts) -> Iterator[Evidence]:
+def versioned_models(facts: Facts) -> Iterator[Evidence | Hint]:
     """Models registered with versions: MLflow registry, SageMaker model packages, Vertex.
 
     `mlflow.register_model`, `log_model(..., registered_model_name=...)`,
     `transition_model_version_stage`, `set_registered_model_alias`, SageMaker model package
     groups (SDK or CloudFormation), Vertex `Model.upload(..., parent_model=...)`, Outerbounds
     `register_model_asset` (every registration is a new version). A versioned
-    registry lets a person switch back to a previous version (manual credit).
+    registry lets a person switch back to a previous version (manual credit). In a packaged
+    library (no training or serving entry point) a registry call is a feature offered to the
+    library's users, not a model this repository serves: it is reported, not credited.
     """
+    found = list(_registrations(facts))
+    if found and is_packaged_library(facts):
+        first = found[0]
+        yield Hint(
+            "infra-7",
+            f"{first.location()} {first.detail}: a registry call inside a packaged library "
+            "(no training or serving entry point) is a feature for the library's users; this "
+            "repository serves no model to roll back; not credited",
+        )
+        return
+    yield from found
+
+
+def _registrations(facts: Facts) -> Iterator[Evidence]:
+    """Evidence for every model registration (see `versioned_models`)."""
     seen: set[tuple[str, str]] = set()
     for path, call in find_calls(facts, *REGISTRY_CALLS, mentions=("register", "upload")):
         label = next(
@@ -98,6 +118,7 @@ def versioned_models(facts: Facts) -> Iterator[Evidence]:
         if (path, label) not in seen:
             seen.add((path, label))
             yield call_evidence("infra-7", path, call, f"{label} (`{call.attr}`)", credit="manual")
+    yield from alias_moves(facts, seen)
     for path, doc in manifest_documents(facts):
         for rid, res in cfn_resources(doc):
             if res["Type"] == "AWS::SageMaker::ModelPackageGroup":
@@ -180,7 +201,7 @@ def rollback_procedure(facts: Facts) -> Iterator[Evidence | Hint]:
     for path, section in doc_sections(facts, r"roll\s*-?\s*back"):
         found = True
         yield doc_evidence("infra-7", path, section, f"documented rollback: {section.title}")
-    for evidence in _fenced_rollbacks(facts):
+    for evidence in fenced_rollbacks(facts, ROLLBACK_COMMAND):
         found = True
         yield evidence
     steps = list(_rollback_named_steps(facts))
@@ -193,75 +214,6 @@ def rollback_procedure(facts: Facts) -> Iterator[Evidence | Hint]:
             "no rollback script, rollback job or documented rollback procedure"
             + (f": {told}" if told else ""),
         )
-
-
-# a command that is a rollback by itself: `helm rollback`, `anyscale service rollback -f x`
-_ROLLBACK_VERB = re.compile(
-    r"(?i)rollout\s+undo|helm\s+rollback|argo\s+rollouts\s+(undo|abort)"
-    r"|^(?!(then|we|to|and|or|the|if|you|please|do|for|i)\b)[\w.-]+( [a-z][\w-]*){0,3}"
-    r" roll[-_]?back( |$)"
-    r"|^(\./|/|(bash|sh|source|python3?|uv run|poetry run|pipenv run) (-m )?)\S*roll[-_]?back\b"
-)
-# a command that re-points serving, a rollback only when the docs say so around it
-_DOC_SWITCH = re.compile(ROLLBACK_COMMAND.pattern + r"|kubectl\s+set\s+image")
-_ROLLBACK_TALK = re.compile(
-    r"(?i)roll(ing|s)?[\s_-]?back|revert(ing)?\s+to|previous\s+(model\s+)?"
-    r"(version|revision|release|deployment|model)"
-)
-_NOT_DONE = re.compile(
-    r"(?i)\b(TODO|TBD|FIXME|planned|not\s+(yet\s+)?(implemented|supported|available|possible)"
-    r"|coming\s+soon|in\s+the\s+future|we\s+should|will\s+(add|be\s+added))\b"
-)
-_CHANGELOG = re.compile(r"(?i)^(change[-_ ]?log|changes|history|news|release[-_ ]?notes?)\b")
-_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
-
-
-def _fenced_rollbacks(facts: Facts) -> Iterator[Evidence]:
-    """A rollback command documented in a fenced code block (first one per file)."""
-    for path in facts.docs():
-        base = path.rsplit("/", 1)[-1]
-        if not path.lower().endswith((".md", ".markdown")) or _CHANGELOG.match(base):
-            continue
-        if is_example_config(path) or not facts.mentions(path, "```", "~~~"):
-            continue
-        hit = _first_fenced_rollback(facts.lines(path))
-        if hit:
-            line, command, where = hit
-            detail = f"documented rollback command ({where}): `{command[:100]}`"
-            yield Evidence("infra-7", detail, path, line, "doc", "manual")
-
-
-def _first_fenced_rollback(lines: list[str]) -> tuple[int, str, str] | None:
-    """(line, command, context) of the first rollback command in a fence: a rollback verb,
-    or a serving switch introduced by the heading, a comment in the block or the sentence
-    before the fence talking about rolling back. Context saying it is TODO/planned voids it."""
-    heading, lead, fence, notes = "", "", None, []
-    for number, raw in enumerate(lines, 1):
-        text = raw.strip()
-        if text.startswith(("```", "~~~")):
-            fence, notes, lead = (None, [], "") if fence else (text[3:].strip() or "-", [], lead)
-            continue
-        if fence is None:
-            m = _MD_HEADING.match(raw)
-            heading, lead = (m.group(1), "") if m else (heading, text or lead)
-            continue
-        if fence.lower() in ("text", "txt", "output", "log", "plaintext"):
-            continue  # printed output, not a command to run
-        text = re.sub(r"^[$>]\s+", "", text)
-        if text.startswith(("#", "//", "REM ", "::")):
-            notes = [text]  # the nearest comment introduces the next command
-            continue
-        if not text or re.match(r"(?i)(echo|printf|print)\b", text):
-            continue
-        context = [c for c in (notes[-1:] + [lead, heading]) if _ROLLBACK_TALK.search(c)]
-        if any(_NOT_DONE.search(c) for c in context):
-            continue
-        said = f"introduced by `{context[0][:80]}`" if context else ""
-        if _ROLLBACK_VERB.search(text):
-            return number, text, said or (f"under `{heading}`" if heading else "in the docs")
-        if _DOC_SWITCH.search(text) and context:
-            return number, text, said
-    return None
 
 
 TEARDOWN = re.compile(
