@@ -204,6 +204,7 @@ class Repo:
         self._glob_cache: dict[tuple[str, ...], list[str]] = {}
         self._glob_names: list[str] | None = None
         self._joined_names: tuple[str, list[int]] | None = None
+        self._joined_lower: str | None = None
         self._sorted: list[str] | None = None
         self._lower_files: list[str] | None = None
         self._base_names: list[str] | None = None
@@ -270,7 +271,16 @@ class Repo:
             self._glob_names = [self.logical(f) if f[:3] == "../" else f for f in self.files]
         return self._glob_names
 
-    def _containing(self, literal: str) -> set[int]:
+    def paths_containing(self, *literals: str, lower: bool = False) -> list[str]:
+        """Indexed paths (as patterns see them: see `glob`) holding any of `literals`, in index
+        order; with `lower`, compared lower-cased (pass lower-case literals). A cheap first
+        filter for checks that look for names: no Python loop over the whole index."""
+        found: set[int] = set()
+        for literal in literals:
+            found |= self._containing(literal, lower)
+        return [self.files[i] for i in sorted(found)]
+
+    def _containing(self, literal: str, lower: bool = False) -> set[int]:
         """Indexes of the paths (as `_names` gives them) that contain `literal`, found with
         `str.find` in all the names joined by NUL, which no path holds."""
         if self._joined_names is None:
@@ -280,6 +290,10 @@ class Repo:
                 starts.append(starts[-1] + len(name) + 1)
             self._joined_names = ("\0".join(names) + "\0", starts)
         text, starts = self._joined_names
+        if lower:
+            if self._joined_lower is None:
+                self._joined_lower = text.lower()
+            text = self._joined_lower
         found: set[int] = set()
         at = text.find(literal)
         while at != -1:

@@ -223,3 +223,23 @@ def test_prefetched_git_listing_is_the_same_index(tmp_path):
     prefetch_index(tmp_path / "missing")  # nothing to start: open reports the path
     with pytest.raises(UsageError, match="path does not exist"):
         Repo.open(tmp_path / "missing")
+
+
+def test_paths_containing_finds_names_without_a_loop_over_the_index(tmp_path):
+    root = make_repo(
+        tmp_path,
+        {
+            "reports/Feature_Importance.csv": "x",
+            "src/shap_plots.py": "x",
+            "keys/id_rsa": "x",
+            "README.md": "x",
+        },
+    )
+    repo = Repo.open(root)
+    assert repo.paths_containing("importance", "shap", lower=True) == [
+        "reports/Feature_Importance.csv",
+        "src/shap_plots.py",
+    ]
+    assert repo.paths_containing("Importance") == ["reports/Feature_Importance.csv"]
+    assert repo.paths_containing("importance") == []  # case-sensitive without lower=
+    assert repo.paths_containing("id_", "README") == ["README.md", "keys/id_rsa"]

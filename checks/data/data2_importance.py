@@ -220,7 +220,8 @@ def _importance_table(facts: Facts, path: str) -> bool:
 
 
 def _report_files(facts: Facts) -> Iterator[Evidence]:
-    for path in facts.repo.files:
+    # REPORT_FILE and IMPORTANCE_TABLE both need one of these words in the path
+    for path in facts.repo.paths_containing("importance", "shap", "ablation", lower=True):
         named = REPORT_FILE.search(path.rsplit("/", 1)[-1]) and (facts.repo.size(path) or 0) > 0
         if named or _importance_table(facts, path):
             yield Evidence(

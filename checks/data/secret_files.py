@@ -27,6 +27,10 @@ CREDENTIAL_NAME = re.compile(
 )
 
 
+# every CREDENTIAL_NAME match holds one of these (lower-cased): the paths to look at
+NAME_WORDS = ("token", "secret", "key", "credential", "account", ".pem", ".p12", ".pfx", "id_")
+
+
 @check(ITEM)
 def committed_credentials(facts: Facts) -> Iterator[Finding]:
     """Credential files committed to the repository (a finding; no level cap).
@@ -37,7 +41,7 @@ def committed_credentials(facts: Facts) -> Iterator[Finding]:
     a `.gitignore` written for the original name often misses. Example copies and test files
     are left out; empty files are ignored. The content is never read or shown.
     """
-    for path in facts.repo.files:
+    for path in facts.repo.paths_containing(*NAME_WORDS, lower=True):
         if path.startswith("../") or is_example_config(path) or is_test_path(path):
             continue
         base = BACKUP_SUFFIX.sub("", path.rsplit("/", 1)[-1])
