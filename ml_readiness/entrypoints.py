@@ -132,6 +132,9 @@ def _find_serving(facts: Facts) -> list[EntryPoint]:
         found.update(_model_servers(pf, path))
         found.update(_batch_job(pf, path))
     found.update(_seldon(facts))
+    from ml_readiness.batch_pipelines import batch_pipelines  # it needs EntryPoint from here
+
+    found.update(batch_pipelines(facts))
     return sorted(found)
 
 
