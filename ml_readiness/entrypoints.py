@@ -323,16 +323,23 @@ def signature_annotations(facts: Facts, path: str, qualname: str) -> dict[str, s
     lines = facts.lines(path)
     if fn is None or not lines or path.endswith(".ipynb"):
         return {}
+    node = def_header(lines, fn.line)
+    if node is None:
+        return {}
+    args = node.args.posonlyargs + node.args.args + node.args.kwonlyargs
+    return {a.arg: ast.unparse(a.annotation) for a in args if a.annotation is not None}
+
+
+def def_header(lines: list[str], line: int) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The `def` starting at `line` (1-based) parsed from its header alone (at most 30 lines,
+    body replaced by `pass`), or None when no function header starts there."""
     header = ""
-    for number in range(fn.line, min(fn.line + 30, len(lines) + 1)):
+    for number in range(line, min(line + 30, len(lines) + 1)):
         header += lines[number - 1] + "\n"
         try:
             tree = ast.parse(textwrap.dedent(header) + "    pass\n")
         except SyntaxError:
             continue
         node = tree.body[0] if tree.body else None
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            args = node.args.posonlyargs + node.args.args + node.args.kwonlyargs
-            return {a.arg: ast.unparse(a.annotation) for a in args if a.annotation is not None}
-        return {}
-    return {}
+        return node if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) else None
+    return None

@@ -8,7 +8,7 @@ import ast
 import re
 import textwrap
 
-from ml_readiness.entrypoints import EntryPoint, resolve_name
+from ml_readiness.entrypoints import EntryPoint, def_header, resolve_name
 from ml_readiness.facts import Facts
 from ml_readiness.facts.python import Call
 
@@ -131,18 +131,8 @@ def output_models(facts: Facts, entries: list[EntryPoint]) -> set[tuple[str, str
 
 def return_annotation(lines: list[str], line: int) -> str | None:
     """The return annotation source of the `def` starting at `line` (its header only)."""
-    header = ""
-    for number in range(line, min(line + 30, len(lines) + 1)):
-        header += lines[number - 1] + "\n"
-        try:
-            tree = ast.parse(textwrap.dedent(header) + "    pass\n")
-        except SyntaxError:
-            continue
-        node = tree.body[0] if tree.body else None
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.returns:
-            return ast.unparse(node.returns)
-        return None
-    return None
+    node = def_header(lines, line)
+    return ast.unparse(node.returns) if node is not None and node.returns else None
 
 
 def builds_output(facts: Facts, path: str, c: Call) -> bool:
