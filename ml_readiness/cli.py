@@ -267,7 +267,7 @@ def audit(
     quiet: bool,
 ) -> None:
     """Audit the ML repository at PATH (default: the current folder)."""
-    from ml_readiness.repo import prefetch_index
+    from ml_readiness.gitindex import prefetch_index
 
     prefetch_index(path)  # git lists the files while the checks are imported
     from ml_readiness.audit import AuditOptions, run_audit

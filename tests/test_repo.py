@@ -204,7 +204,7 @@ def test_glob_plain_run_is_held_by_every_match():
 
 
 def test_prefetched_git_listing_is_the_same_index(tmp_path):
-    from ml_readiness.repo import _PREFETCHED, prefetch_index
+    from ml_readiness.gitindex import _PREFETCHED, prefetch_index
 
     root = make_repo(tmp_path / "r", {"a.py": "x = 1\n", "sub/b.yml": "k: v\n"}, git=True)
     (root / "new.txt").write_text("untracked\n")
