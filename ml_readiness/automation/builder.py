@@ -106,7 +106,8 @@ def _build(facts: Facts, amap: AutomationMap, prefix: str) -> None:
         groups = [list(spec.seeds)]
         for step in spec.steps:
             chain = spec.chain + ((step.hop,) if step.hop else ())
-            step_ctx = replace(ctx, where=step.where or spec.root.path)
+            env = frozenset(k for k, _ in step.env) if step.env_known else None
+            step_ctx = replace(ctx, where=step.where or spec.root.path, env=env)
             groups.append(resolver.script(step.text, step.cwd, chain, step_ctx, dict(step.env)))
         record(amap, graph, spec.root, groups)
     for note in resolver.notes:

@@ -213,6 +213,8 @@ class GitHubReader:
         wd = _get(doc, "defaults", "run", "working-directory")
         wd = _get(job, "defaults", "run", "working-directory") or wd
         env = {**_env(doc), **_env(job)}
+        # the variables a step sees are its env: blocks, unless a step writes $GITHUB_ENV
+        known = not any(isinstance(s, dict) and "GITHUB_ENV" in str(s.get("run")) for s in steps)
         out: list[Step] = []
         for combo in _matrix(job):
             values = {f"matrix.{k}": str(v) for k, v in combo.items()}
@@ -222,10 +224,10 @@ class GitHubReader:
             for i, step in enumerate(steps):
                 if not isinstance(step, dict) or always_false(step.get("if")):
                     continue
-                out += self._step(path, step, i, wd, env, values, depth)
+                out += self._step(path, step, i, wd, env, values, depth, known)
         return list(dict.fromkeys(out))
 
-    def _step(self, path, step, i, wd, env, values, depth) -> list[Step]:  # noqa: ANN001
+    def _step(self, path, step, i, wd, env, values, depth, known=False) -> list[Step]:  # noqa: ANN001
         name = step.get("name") or step.get("id") or step.get("uses") or f"#{i + 1}"
         hop = f"step {_sub(str(name), values)}"
         if isinstance(step.get("uses"), str):
@@ -241,7 +243,7 @@ class GitHubReader:
         cwd = to_local(_sub(str(folder), values), self.prefix) if folder else self.top
         step_env = {**env, **_env(step)}
         text = _sub(run, values)
-        return [Step(text, cwd, hop, tuple(step_env.items()), path)]
+        return [Step(text, cwd, hop, tuple(step_env.items()), path, env_known=known)]
 
     def _action(self, path, step, hop, values, depth) -> list[Step]:  # noqa: ANN001
         uses = str(step["uses"])
@@ -280,7 +282,8 @@ class GitHubReader:
         for i, inner in enumerate(runs.get("steps") or []):
             if isinstance(inner, dict) and not always_false(inner.get("if")):
                 for s in self._step(action, inner, i, None, {}, vals, depth + 1):
-                    out.append(Step(s.text, s.cwd, f"{hop} → {action} {s.hop}", s.env, action))
+                    hop_text = f"{hop} → {action} {s.hop}"
+                    out.append(Step(s.text, s.cwd, hop_text, s.env, action, s.env_known))
         return out
 
     def _known_action(self, path, step, uses, hop, values) -> list[Step]:  # noqa: ANN001
@@ -297,7 +300,8 @@ class GitHubReader:
         folder = given.get("working-directory") or step.get("working-directory")
         cwd = to_local(_sub(str(folder), values), self.prefix) if folder else self.top
         env = tuple(_env(step).items())
-        return [Step(_sub(text, values), cwd, f"{hop} ({uses.split('@')[0]})", env, path)]
+        hop_text = f"{hop} ({uses.split('@')[0]})"
+        return [Step(_sub(text, values), cwd, hop_text, env, path)]  # job env not merged here
 
     def _own_workflow(self, uses: str) -> str | None:
         """Why `owner/repo/.github/workflows/F@ref` is this repository's own workflow (its
@@ -342,7 +346,8 @@ class GitHubReader:
         for name, inner in jobs.items():
             if isinstance(inner, dict) and name not in disabled:
                 for s in self.job_steps(called, doc, inner, inputs, depth + 1):
-                    out.append(Step(s.text, s.cwd, f"{called}#{name} {s.hop}", s.env, s.where))
+                    hop_text = f"{called}#{name} {s.hop}"
+                    out.append(Step(s.text, s.cwd, hop_text, s.env, s.where, s.env_known))
         return out
 
 

@@ -213,10 +213,40 @@ def evaluate(expr: str, matches: Any) -> bool | None:
     return value if pos == len(tokens) else None
 
 
-def skip_reason(fn: Function, markers: list[Marker], gpu: bool) -> str | None:
-    """Why a test never runs on this runner, or None when it runs."""
+# `skipif(not os.environ.get("RUN_SLOW"))`, `skipif(os.getenv("X") is None)`, `skipif("X" not
+# in os.environ)`: skipped unless the variable is set (conditions as the extractor unparses them)
+UNSET_GATES = (
+    re.compile(r"not (?:os\.)?(?:environ\.get|getenv)\('(\w+)'\)"),
+    re.compile(r"(?:os\.)?(?:environ\.get|getenv)\('(\w+)'\) is None"),
+    re.compile(r"'(\w+)' not in (?:os\.)?environ"),
+)
+SET_GATES = (  # skipUnless(...): runs only when the variable is set
+    re.compile(r"(?:os\.)?(?:environ\.get|getenv)\('(\w+)'\)"),
+    re.compile(r"'(\w+)' in (?:os\.)?environ"),
+)
+
+
+def env_gate(name: str, cond: str) -> str | None:
+    """The environment variable a `skipif`/`skipunless` condition requires to be set for the
+    test to run, or None when the condition is anything else."""
+    gates = UNSET_GATES if name == "skipif" else SET_GATES if name == "skipunless" else ()
+    for gate in gates:
+        m = gate.fullmatch(cond)
+        if m:
+            return m.group(1)
+    return None
+
+
+def skip_reason(
+    fn: Function, markers: list[Marker], gpu: bool, env: frozenset[str] | None = None
+) -> str | None:
+    """Why a test never runs on this runner, or None when it runs. `env`: the variables the
+    CI sets (None when unknown: then no test is judged by an environment variable)."""
     for m in markers:
         cond = (m.condition or "").strip()
+        var = env_gate(m.name, cond) if env is not None else None
+        if var is not None and env is not None and var not in env:
+            return f"skipped unless {var} is set: {m.name}({cond}), and the CI job does not set it"
         if m.name == "skip":
             return "skipped unconditionally (@skip)"
         if m.name in ("skipif", "skipunless") and cond in ("True", "1"):
@@ -300,8 +330,14 @@ def _ignored(path: str, opts: Options, cwd: str, conftest_ignores: set[str]) -> 
     return None
 
 
-def collect(facts: Facts, args: list[str], cwd: str, gpu: bool = False) -> Collected:
-    """The tests `pytest ARGS` run from folder `cwd` collects."""
+def collect(
+    facts: Facts,
+    args: list[str],
+    cwd: str,
+    gpu: bool = False,
+    env: frozenset[str] | None = None,
+) -> Collected:
+    """The tests `pytest ARGS` run from folder `cwd` collects (`env`: see `skip_reason`)."""
     first = parse_args(args)
     start = cwd
     config = find_config(facts, start, join(cwd, first.config) if first.config else None)
@@ -351,7 +387,7 @@ def collect(facts: Facts, args: list[str], cwd: str, gpu: bool = False) -> Colle
         if pf is None:
             continue
         out.files.append(path)
-        _collect_file(facts, path, pf, nodes, opts, gpu, out)
+        _collect_file(facts, path, pf, nodes, opts, gpu, out, env)
     out.conftests = conftests(facts, rootdir, out.files)
     return out
 
@@ -364,6 +400,7 @@ def _collect_file(
     opts: Options,
     gpu: bool,
     out: Collected,
+    env: frozenset[str] | None = None,
 ) -> None:
     wanted = None if None in nodes else {n.split("[")[0].replace("::", ".") for n in nodes if n}
     base = path.rsplit("/", 1)[-1]
@@ -399,7 +436,7 @@ def _collect_file(
             elif not keep:
                 out.excluded[node_id] = f"deselected by `-k {opts.keyword}`"
                 continue
-        why = skip_reason(fn, markers, gpu) or (None if gpu else gpu_only_decorator(pf, fn))
+        why = skip_reason(fn, markers, gpu, env) or (None if gpu else gpu_only_decorator(pf, fn))
         if why:
             out.excluded[node_id] = why
             continue

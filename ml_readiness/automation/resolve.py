@@ -74,6 +74,9 @@ class Ctx:
     depth: int = 0
     stack: frozenset[str] = frozenset()
     script: str | None = None  # the shell script being read, for `cd "$(dirname "$0")"`
+    # names of the environment variables the CI sets for the command; None when the CI
+    # format's environment is not read (then no test is judged by an environment variable)
+    env: frozenset[str] | None = None
 
     def deeper(self, where: str | None = None, script: str | None = None) -> Ctx:
         stack = self.stack | {where} if where else self.stack
@@ -132,7 +135,10 @@ class Resolver:
             if words[0] == "popd":
                 here = cwd
                 continue
-            seeds += self.command(words, here, chain + (hop(cmd.text),), ctx)
+            cmd_ctx = ctx
+            if ctx.env is not None and cmd.env:  # `RUN_SLOW=1 pytest`
+                cmd_ctx = replace(ctx, env=ctx.env | {k for k, _ in cmd.env})
+            seeds += self.command(words, here, chain + (hop(cmd.text),), cmd_ctx)
         return seeds
 
     def _cd(self, arg: str, here: str, ctx: Ctx) -> str:
@@ -181,10 +187,10 @@ class Resolver:
     def pytest(
         self, args: list[str], cwd: str, chain: tuple[str, ...], ctx: Ctx, unittest: bool = False
     ) -> list[Seed]:
-        key = (tuple(args), cwd, ctx.gpu)
+        key = (tuple(args), cwd, ctx.gpu, ctx.env)
         col = self.collected.get(key)
         if col is None:
-            col = self.collected[key] = collect(self.facts, args, cwd, ctx.gpu)
+            col = self.collected[key] = collect(self.facts, args, cwd, ctx.gpu, ctx.env)
         for note in col.notes:
             self.note(ctx.where, f"{chain[-1] if chain else 'pytest'}: {note}")
         self.pytest_runs.append(PytestRun(ctx.root_id, chain[-1] if chain else "pytest", col))

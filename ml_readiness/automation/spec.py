@@ -23,6 +23,7 @@ class Step:
     hop: str | None = None
     env: tuple[tuple[str, str], ...] = ()
     where: str | None = None  # the file the text comes from, for notes
+    env_known: bool = False  # `env` is every variable the CI sets for it (GitHub, GitLab)
 
 
 @dataclass
