@@ -106,7 +106,9 @@ def _importance(facts: Facts, path: str, pf: PythonFacts) -> Iterator[Evidence]:
         c for c in pf.calls if c.name in {_target(facts, path, e) for e in explainers}
     ]
     if explainers and used:
-        yield _emit(facts, path, explainers[0], f"SHAP values computed with `{explainers[0].name}`")
+        # cite where the values are computed: building an explainer (for per-request
+        # explanations, say) is no analysis until something computes and reads its values
+        yield _emit(facts, path, used[0], f"SHAP values computed with `{explainers[0].name}`")
     for call in calls_from(pf, ("sklearn",), SELECTORS):
         if pf.method_calls("fit", "fit_transform") or calls_from(
             pf, ("sklearn",), ("Pipeline", "make_pipeline")

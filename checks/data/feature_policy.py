@@ -30,6 +30,9 @@ DENY_WORDS = re.compile(
     re.I,
 )
 ALLOW_WORDS = re.compile(r"allow|approved|permitted|whitelist|allowlist|policy", re.I)
+# "does not leak the target into the features": the label kept out of X is split hygiene,
+# not a policy on which features or sources may be used
+TARGET_WORDS = re.compile(r"target|label|\by\b", re.I)
 # `assert "col" not in out.columns` / `assert col not in features` (parametrized) /
 # `self.assertNotIn("col", out.columns)`
 _ABSENT = re.compile(
@@ -88,7 +91,8 @@ def policy_tests(facts: Facts) -> Iterator[tuple[str, Function, str]]:
             if not (absent or pinned):
                 continue
             said = _policy_text(facts, path, fn)
-            if absent and DENY_WORDS.search(said):
+            deny = {m.group(0).lower() for m in DENY_WORDS.finditer(said)}
+            if absent and deny and not (deny == {"leak"} and TARGET_WORDS.search(said)):
                 what = "asserts denied columns are absent from the feature output"
             elif pinned and ALLOW_WORDS.search(said):
                 what = "asserts the feature list is the approved list"

@@ -386,9 +386,10 @@ def test_data2_script_is_preferred_over_a_notebook_without_outputs(tmp_path) -> 
         """,
     }
     out = run_check(make_repo(tmp_path / "both", files), "feature-importance")
-    assert evidence(out) == [("src/models/train.py", 5, "code", "automated", "explain")]
+    # the evidence is where the values are computed, not where the explainer is built
+    assert evidence(out) == [("src/models/train.py", 6, "code", "automated", "explain")]
     assert hints(out) == [
-        "notebooks/04_shap.ipynb:10 (SHAP values computed with `shap.TreeExplainer`) is a "
+        "notebooks/04_shap.ipynb:19 (SHAP values computed with `shap.TreeExplainer`) is a "
         "notebook without saved outputs; not listed, the script/result evidence is"
     ]
     alone = make_repo(
