@@ -28,16 +28,22 @@ Exit codes:
      mlready.yaml or rubric, unwritable output path)"""
 
 
-def _tune_gc() -> None:
+def _tune_gc(young_only: bool = True) -> None:
     """An audit allocates millions of small objects that live until it ends; the default
     collector thresholds ran full collections over all of them (~10 % of a 10,000-file audit).
     Move what is loaded so far out of the collector's view and collect young objects less
-    often; cycles are still collected. Done by the command, not by `run_audit`, so programs
-    that embed the library keep their own settings."""
+    often. With `young_only`, objects that survived a collection are never scanned again
+    during the audit (they are its facts, kept to the end: ~5 % of the time went to rescanning
+    them, and peak memory is the same at 100,000 files); cycles among young objects are still
+    collected. Done by the command, not by `run_audit`, so programs that embed the library
+    keep their own settings."""
     import gc
 
     gc.freeze()
-    gc.set_threshold(10_000, 20, 1_000)
+    if young_only:
+        gc.set_threshold(10_000, 1_000_000_000, 1_000_000_000)
+    else:
+        gc.set_threshold(10_000, 20, 1_000)
 
 
 def _fail(message: str) -> None:
@@ -308,7 +314,7 @@ def audit(
         repo_url=repo_url,
         hooks=tuple(hooks),
     )
-    _tune_gc()
+    _tune_gc(young_only=not validate_data)  # a validation run keeps collecting its garbage
     result = run_audit(path, options, progress=_progress(quiet))
     if old is not None:
         from ml_readiness.audit import effective_config
