@@ -8,11 +8,12 @@ import posixpath
 import re
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from typing import Any
 
 from ml_readiness.entrypoints import EntryPoint
 from ml_readiness.evidence import Evidence, Execution, Hint
 from ml_readiness.facts import Facts, is_example_config
-from ml_readiness.facts.python import EXPR, MODULE
+from ml_readiness.facts.python import EXPR, MODULE, Call, PythonFacts
 
 TF_ALARM = re.compile(
     r'resource\s+"aws_cloudwatch_metric_alarm"\s+"(\w+)"[^}]*?metric_name\s*=\s*"(\w+)"', re.S
@@ -277,3 +278,17 @@ def emit_rules(item: str, facts: Facts, pattern: str, what: str) -> list[Evidenc
         if rule.loaded_by is None:
             out.append(unloaded_hint(item, rule))
     return out
+
+
+def evidently_data(pf: PythonFacts, call: Call) -> tuple[Any, Any] | None:
+    """(current, reference) data of an Evidently `Report.run` call: by keyword (the legacy
+    `run(reference_data=..., current_data=...)`) or by position (0.7+: `run(current,
+    reference)`); None for a call that is not a report run (`subprocess.run(...)`: a call on
+    an imported module other than evidently)."""
+    if call.has_kw("current_data"):
+        return call.kw("current_data"), call.kw("reference_data")
+    head = call.qualified.split(".", 1)[0]
+    imported = {i.alias for i in pf.imports if not i.target.startswith("evidently")}
+    if not call.args or head in imported:
+        return None
+    return call.args[0], call.args[1] if len(call.args) > 1 else None

@@ -20,7 +20,7 @@ from ml_readiness.registry import check
 from ._deepchecks import deepchecks_runs
 from ._ray_preprocessor import ray_saved_preprocessor
 from ._saved_preprocessor import saved_preprocessor
-from ._shared import automated_run, entry_symbol, scheduled_run
+from ._shared import automated_run, entry_symbol, evidently_data, scheduled_run
 from ._sources import data_source
 
 ITEM = "monitor-3"
@@ -333,10 +333,11 @@ def _skew_jobs(facts: Facts) -> list[Evidence | Hint]:
             detail = "TFDV training/serving skew check (`validate_statistics` with serving stats)"
             out.append(call_evidence(ITEM, path, call, detail))
     for path, pf, call in _method_calls(facts, "run"):
-        if not pf.imports_module("evidently") or not call.has_kw("current_data"):
+        data = evidently_data(pf, call) if pf.imports_module("evidently") else None
+        if data is None:
             continue
-        ref, cur = str(call.kw("reference_data")), str(call.kw("current_data"))
-        current = data_source(facts, path, pf, call.line, call.kw("current_data"))
+        ref, cur = str(data[1]), str(data[0])
+        current = data_source(facts, path, pf, call.line, data[0])
         if TRAINING_WORDS.search(ref) and current.verdict == "production":
             detail = f"Evidently comparison of training ({ref[1:]}) with serving data ({cur[1:]})"
             out.append(call_evidence(ITEM, path, call, detail))

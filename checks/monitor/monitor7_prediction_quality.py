@@ -15,7 +15,7 @@ from ._deepchecks import deepchecks_runs
 from ._exported import quality_metric, quality_rules, watched_metrics
 from ._live import QUALITY_WORDS, hand_rolled_drift, live_threshold_monitors, reads_serving_output
 from ._platform import platform_monitors
-from ._shared import automated_run, scheduled_run
+from ._shared import automated_run, evidently_data, scheduled_run
 from ._sources import data_source, served_or_fresh
 
 ITEM = "monitor-7"
@@ -67,10 +67,11 @@ def production_quality_monitoring(facts: Facts) -> Iterator[Evidence | Hint]:
             continue
         presets = [c for c in pf.calls if DRIFT_PRESETS.search(c.attr) and c.attr[:1].isupper()]
         for call in pf.method_calls("run"):
-            current = str(call.kw("current_data", ""))
-            if not presets or not call.has_kw("current_data"):
+            data = evidently_data(pf, call) if presets else None
+            if data is None:
                 continue
-            source = data_source(facts, path, pf, call.line, call.kw("current_data"))
+            current = str(data[0] or "")
+            source = data_source(facts, path, pf, call.line, data[0])
             if source.verdict == "production":
                 found = True
                 name = call.attr if "?" in call.name else call.name  # `Report(...).run`
