@@ -15,8 +15,11 @@ from ml_readiness.evidence import Evidence, Execution, Hint
 from ml_readiness.facts import Facts, is_example_config
 from ml_readiness.facts.python import EXPR, MODULE, Call, PythonFacts
 
+# the block's text up to `metric_name`, across `${var.x}` interpolations (they hold a `}`)
 TF_ALARM = re.compile(
-    r'resource\s+"aws_cloudwatch_metric_alarm"\s+"(\w+)"[^}]*?metric_name\s*=\s*"(\w+)"', re.S
+    r'resource\s+"aws_cloudwatch_metric_alarm"\s+"(\w+)"(?:\$\{[^}]*\}|[^}])*?'
+    r'metric_name\s*=\s*"(\w+)"',
+    re.S,
 )
 
 
