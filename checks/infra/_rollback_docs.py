@@ -38,13 +38,26 @@ def fenced_rollbacks(facts: Facts, switch_command: re.Pattern[str]) -> Iterator[
         base = path.rsplit("/", 1)[-1]
         if not path.lower().endswith((".md", ".markdown")) or _CHANGELOG.match(base):
             continue
-        if is_example_config(path) or not facts.mentions(path, "```", "~~~"):
+        if is_example_config(path) or not facts.mentions(path, "`", "~~~"):
             continue
         hit = _first_fenced_rollback(facts.lines(path), doc_switch)
         if hit:
             line, command, where = hit
             detail = f"documented rollback command ({where}): `{command[:100]}`"
             yield Evidence("infra-7", detail, path, line, "doc", "manual")
+
+
+def _inline_rollback(text: str, doc_switch: re.Pattern[str]) -> str | None:
+    """A rollback command in an inline code span of a sentence that talks about rolling back
+    ("roll back to the previous model via `aws sagemaker update-endpoint ...`")."""
+    if not _ROLLBACK_TALK.search(text) or _NOT_DONE.search(text):
+        return None
+    for span in re.findall(r"`([^`\n]+)`", text):
+        if " " not in span.strip():
+            continue  # a word or a path (`rollback`, `scripts/rollback.py`), not a command
+        if _ROLLBACK_VERB.search(span) or doc_switch.search(span):
+            return span
+    return None
 
 
 def _first_fenced_rollback(
@@ -62,6 +75,9 @@ def _first_fenced_rollback(
         if fence is None:
             m = _MD_HEADING.match(raw)
             heading, lead = (m.group(1), "") if m else (heading, text or lead)
+            inline = None if m else _inline_rollback(text, doc_switch)
+            if inline:  # the sentence itself says it rolls back
+                return number, inline, f"under `{heading}`" if heading else "in the docs"
             continue
         if fence.lower() in ("text", "txt", "output", "log", "plaintext"):
             continue  # printed output, not a command to run
