@@ -17,7 +17,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ml_readiness.checks.model._shared import evidence_at, is_metric_call
+from ml_readiness.checks.model._shared import evidence_at, is_metric_call, own_nodes
 
 from ml_readiness.evidence import Evidence
 from ml_readiness.facts import Facts
@@ -42,18 +42,6 @@ def _name(node: ast.AST) -> str:
 
 def _names(node: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
-
-
-def _own(node: ast.AST) -> list[ast.AST]:
-    out: list[ast.AST] = []
-    stack = list(ast.iter_child_nodes(node))
-    while stack:
-        sub = stack.pop()
-        if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
-            continue
-        out.append(sub)
-        stack.extend(ast.iter_child_nodes(sub))
-    return out
 
 
 def _is_query(node: ast.expr, bound: dict[str, ast.expr]) -> str | None:
@@ -194,7 +182,7 @@ def _judge(
         return None
     scope = fn.qualname
     metric_lines = {(c.line, c.attr) for c in pf.calls if c.scope == scope and is_metric_call(c)}
-    body = _own(owner)
+    body = own_nodes(owner)
     bound = {
         t.id: s.value
         for s in body

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from ml_readiness.facts import Facts
 from ml_readiness.facts.python import Call
 
+from ._shared import own_nodes
+
 CONTAINERS = ("if_steps", "else_steps")
 
 
@@ -66,7 +68,7 @@ class _Scope:
     def __init__(self, node: ast.AST) -> None:
         self.bound: dict[str, list[ast.expr]] = {}
         self.returns: list[ast.expr] = []
-        for sub in _own_nodes(node):
+        for sub in own_nodes(node):
             if isinstance(sub, ast.Assign) and len(sub.targets) == 1:
                 target = sub.targets[0]
                 if isinstance(target, ast.Name):
@@ -87,19 +89,6 @@ class _Scope:
                 and sub.args
             ):
                 self.bound.setdefault(sub.func.value.id, []).append(sub.args[-1])
-
-
-def _own_nodes(node: ast.AST) -> list[ast.AST]:
-    """The nodes of a function body (or module) without those of nested functions."""
-    out: list[ast.AST] = []
-    stack = list(ast.iter_child_nodes(node))
-    while stack:
-        sub = stack.pop()
-        if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
-            continue
-        out.append(sub)
-        stack.extend(ast.iter_child_nodes(sub))
-    return out
 
 
 def _functions(tree: ast.Module) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
@@ -130,7 +119,7 @@ def _members(facts: Facts, path: str) -> Members:
     first: int | None = None
     owners = [tree, *functions.values()]
     for owner in owners:
-        for sub in _own_nodes(owner):
+        for sub in own_nodes(owner):
             if not (isinstance(sub, ast.Call) and callee(sub) == "Pipeline"):
                 continue
             steps = kw(sub, "steps")

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from collections.abc import Iterable
@@ -314,4 +315,18 @@ def repo_functions(facts: Facts, path: str, pf: PythonFacts) -> dict[str, tuple[
             other = facts.python(target)
             if other and other.function(imp.name):
                 out[imp.alias] = (target, imp.name)
+    return out
+
+
+def own_nodes(node: ast.AST) -> list[ast.AST]:
+    """The nodes of a function body (or module) without those of nested functions, classes
+    and lambdas: what runs when that body runs."""
+    out: list[ast.AST] = []
+    stack = list(ast.iter_child_nodes(node))
+    while stack:
+        sub = stack.pop()
+        if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            continue
+        out.append(sub)
+        stack.extend(ast.iter_child_nodes(sub))
     return out
