@@ -14,6 +14,7 @@ from ml_readiness.evidence import Evidence, Hint
 from ml_readiness.facts import Facts, is_test_path
 from ml_readiness.facts.imports import imported_files, module_index
 from ml_readiness.facts.python import Function, PythonFacts, dotted
+from ml_readiness.reach import bound_names
 from ml_readiness.registry import check
 
 MODEL_BASES = (
@@ -144,13 +145,7 @@ def _module_level_builds(facts: Facts, path: str, pf: PythonFacts) -> list[str]:
     ]
     if not builds:
         return []
-    lines = facts.lines(path)
-    names = set()
-    for c in builds:
-        text = lines[c.line - 1] if 0 < c.line <= len(lines) else ""
-        m = re.match(r"\s*(\w+)\s*(?::[^=]+)?=[^=]", text)
-        if m:
-            names.add(m.group(1))
+    names = bound_names(facts, path, builds)  # module-level lines: never `self.x = ...`
     names |= {fn.name for fn in pf.functions if "." not in fn.qualname}
     return sorted(names) or [path.rsplit("/", 1)[-1].removesuffix(".py")]
 
