@@ -191,20 +191,18 @@ class Repo:
         """
         cached = self._glob_cache.get(patterns)
         if cached is None:
+            names = self._names()
             if not patterns:
                 cached = []
             elif all(_SUFFIX_GLOB.fullmatch(p) for p in patterns):  # `*.yml`: a suffix test
                 ends = tuple(p[1:] for p in patterns)
                 cached = [
-                    f
-                    for f in self.files
-                    if (self.logical(f) if f[:3] == "../" else f).endswith(ends)
+                    f for f, name in zip(self.files, names, strict=True) if name.endswith(ends)
                 ]
             else:
                 # one regex for all patterns: the same matching as `fnmatchcase`, at C speed,
                 # tried only on the paths holding each pattern's longest plain run of characters
                 match = re.compile("|".join(f"(?:{translate(p)})" for p in patterns)).match
-                names = self._names()
                 literals = [_glob_literal(p) for p in patterns]
                 if all(literals):
                     hits = set().union(*(self._containing(lit) for lit in literals))
